@@ -1,0 +1,20 @@
+#ifndef GIT_BACKPORT_CLIBGIT2_SHIM_H
+#define GIT_BACKPORT_CLIBGIT2_SHIM_H
+
+#include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
+#include <git2/sys/index.h>
+
+/* git_libgit2_opts is variadic, so Swift cannot call it directly: one
+ * non-variadic inline function per option we set. */
+
+/* Turn off re-hashing of every object read (git does not verify on read
+ * either); it is about half the cost of an in-memory pick. */
+static inline int git_backport_set_strict_hash_verification(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
+}
+
+
+#endif

@@ -1,0 +1,75 @@
+import CLibGit2
+
+/// An error reported by libgit2, with the C function that reported it.
+///
+/// Every libgit2 call that can fail goes through ``call(_:_:)``, which turns a negative
+/// result into this error. It is thrown only for a broken repository or invalid input;
+/// outcomes such as a conflicted pick are values, not errors.
+public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// libgit2's return code (`GIT_ENOTFOUND`, `GIT_EAMBIGUOUS`, ...), negative.
+    public let code: Int32
+    /// libgit2's error class (`GIT_ERROR_ODB`, `GIT_ERROR_REFERENCE`, ...), or 0.
+    public let errorClass: Int32
+    /// libgit2's message, or a description of the code when libgit2 left none.
+    public let message: String
+    /// The C function that failed.
+    public let function: String
+
+    public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+    public var isAmbiguous: Bool { code == GIT_EAMBIGUOUS.rawValue }
+
+    public var description: String { "\(message) (\(function))" }
+
+    public init(code: Int32, errorClass: Int32 = 0, message: String, function: String) {
+        self.code = code
+        self.errorClass = errorClass
+        self.message = message
+        self.function = function
+    }
+}
+
+/// The one door to C: runs a libgit2 call and throws ``GitError`` when it returns below 0.
+///
+/// Reads `git_error_last()` (which can be NULL) on the same thread right after the call,
+/// then clears it. `GIT_ITEROVER` is not an error: callers that iterate check for it first.
+@discardableResult
+func call(_ function: String, _ body: () -> Int32) throws -> Int32 {
+    libgit2Initialized()
+    let result = body()
+    guard result < 0 else { return result }
+    throw lastError(code: result, function: function)
+}
+
+/// Builds a ``GitError`` from libgit2's last error of this thread and clears it.
+func lastError(code: Int32, function: String) -> GitError {
+    var message = "libgit2 error \(code)"
+    var errorClass: Int32 = 0
+    if let last = git_error_last() {
+        errorClass = last.pointee.klass
+        if let text = last.pointee.message {
+            message = String(cString: text).trimmingTrailingNewlines()
+        }
+    }
+    git_error_clear()
+    return GitError(code: code, errorClass: errorClass, message: message, function: function)
+}
+
+/// libgit2 is initialised once per process, lazily, and never shut down.
+private let libgit2Setup: Void = {
+    git_libgit2_init()
+    // git does not re-hash objects on read; libgit2 does by default and it is about half
+    // the cost of an in-memory pick (see Docs/design.md).
+    _ = git_backport_set_strict_hash_verification(0)
+}()
+
+func libgit2Initialized() {
+    _ = libgit2Setup
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var s = Substring(self)
+        while let last = s.last, last == "\n" || last == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,170 @@
+import CLibGit2
+
+/// The result of a three-way merge of trees: a tree when it merged cleanly, else conflicts.
+public struct TreeMerge: Sendable {
+    /// The merged tree, written to the object database; nil when there are conflicts.
+    public let tree: OID?
+    /// One entry per conflicted path (by the paths of its sides).
+    public let conflicts: [Conflict]
+    /// Renames libgit2 recorded for conflicted paths: each side's name for one file.
+    public let renames: [RenameRecord]
+
+    public var isClean: Bool { conflicts.isEmpty }
+}
+
+/// One side of a conflict: a file as it stood in the ancestor, ours or theirs.
+public struct ConflictSide: Sendable, Hashable {
+    public let path: String
+    public let mode: UInt32
+    public let blob: OID
+}
+
+/// A conflicted path as the merge left it in the index (stages 1, 2, 3).
+public struct Conflict: Sendable {
+    public let ancestor: ConflictSide?
+    public let ours: ConflictSide?
+    public let theirs: ConflictSide?
+    /// For a conflict with both ours and theirs: the file as a three-way text merge leaves
+    /// it, with `<<<<<<<`/`=======`/`>>>>>>>` markers, as `git cherry-pick` would write it.
+    public let mergedText: [UInt8]?
+
+    /// The path people know the file by: ours, else theirs, else the ancestor's.
+    public var path: String { ours?.path ?? theirs?.path ?? ancestor?.path ?? "" }
+}
+
+/// The names one renamed file has in the ancestor, ours and theirs (libgit2's NAME entries).
+public struct RenameRecord: Sendable, Hashable {
+    public let ancestor: String?
+    public let ours: String?
+    public let theirs: String?
+}
+
+extension Repository {
+    /// Sends every object written through this handle to memory instead of the repository.
+    ///
+    /// Adds libgit2's mempack backend to the object database at the highest priority, so
+    /// writes (merged blobs, trees) land there and reads find them. Nothing reaches
+    /// `.git/objects`. Wraps `git_mempack_new` and `git_odb_add_backend`.
+    public func useInMemoryObjectStore() throws {
+        guard memoryStore == nil else { return }
+        var odb: OpaquePointer?
+        try call("git_repository_odb") { git_repository_odb(&odb, pointer) }
+        defer { git_odb_free(odb) }
+        var backend: UnsafeMutablePointer<git_odb_backend>?
+        try call("git_mempack_new") { git_mempack_new(&backend) }
+        // The object database owns the backend from here on and frees it with itself.
+        try call("git_odb_add_backend") { git_odb_add_backend(odb, backend, 1000) }
+        memoryStore = backend
+    }
+
+    /// Forgets every object written to the in-memory store. Wraps `git_mempack_reset`.
+    public func resetInMemoryObjectStore() throws {
+        guard let memoryStore else { return }
+        try call("git_mempack_reset") { git_mempack_reset(memoryStore) }
+    }
+
+    /// Makes `.gitattributes` lookups (merge drivers, `binary`) read the files of `tree`.
+    ///
+    /// libgit2's merge asks for attributes from the working tree, then the index. `git
+    /// cherry-pick` uses the attributes of the branch it picks onto, so a handle opened with
+    /// ``openBare(gitDirectory:)`` (no working tree) is given an in-memory index holding
+    /// `tree`: its `.gitattributes` files are then the ones consulted. The repository's own
+    /// index file is never read or written. Wraps `git_index_new`, `git_index_read_tree`
+    /// and `git_repository_set_index`.
+    public func useAttributes(fromTree tree: OID) throws {
+        var index: OpaquePointer?
+        try call("git_index_new") { git_index_new(&index) }
+        defer { git_index_free(index) }
+        try withTree(tree) { handle in
+            try call("git_index_read_tree") { git_index_read_tree(index, handle) }
+        }
+        try call("git_repository_set_index") { git_repository_set_index(pointer, index) }
+    }
+
+    /// Merges `theirs` into `ours` with `ancestor` as the base, in memory, with rename
+    /// detection on (as `git cherry-pick` does). A cherry-pick of C onto T is
+    /// `mergeTrees(ancestor: tree(parent(C)), ours: tree(T), theirs: tree(C))`.
+    ///
+    /// A clean merge's tree is written to the object database (to memory after
+    /// ``useInMemoryObjectStore()``). Wraps `git_merge_trees`, the index conflict
+    /// iterator and `git_merge_file_from_index` (for the marked-up text of each conflict).
+    public func mergeTrees(ancestor: OID?, ours: OID, theirs: OID, labels: (ours: String, theirs: String) = ("ours", "theirs")) throws -> TreeMerge {
+        var options = git_merge_options()
+        try call("git_merge_options_init") { git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)) }
+        options.flags |= GIT_MERGE_FIND_RENAMES.rawValue
+        var index: OpaquePointer?
+        try withTree(ancestor) { ancestorTree in
+            try withTree(ours) { oursTree in
+                try withTree(theirs) { theirsTree in
+                    try call("git_merge_trees") {
+                        git_merge_trees(&index, pointer, ancestorTree, oursTree, theirsTree, &options)
+                    }
+                }
+            }
+        }
+        defer { git_index_free(index) }
+
+        guard git_index_has_conflicts(index) == 1 else {
+            var tree = git_oid()
+            try call("git_index_write_tree_to") { git_index_write_tree_to(&tree, index, pointer) }
+            return TreeMerge(tree: OID(tree), conflicts: [], renames: [])
+        }
+        return TreeMerge(tree: nil, conflicts: try conflicts(in: index!, labels: labels), renames: renames(in: index!))
+    }
+
+    private func conflicts(in index: OpaquePointer, labels: (ours: String, theirs: String)) throws -> [Conflict] {
+        var iterator: OpaquePointer?
+        try call("git_index_conflict_iterator_new") { git_index_conflict_iterator_new(&iterator, index) }
+        defer { git_index_conflict_iterator_free(iterator) }
+        var result: [Conflict] = []
+        while true {
+            var ancestor: UnsafePointer<git_index_entry>?
+            var ours: UnsafePointer<git_index_entry>?
+            var theirs: UnsafePointer<git_index_entry>?
+            let status = git_index_conflict_next(&ancestor, &ours, &theirs, iterator)
+            if status == GIT_ITEROVER.rawValue { git_error_clear(); break }
+            if status < 0 { throw lastError(code: status, function: "git_index_conflict_next") }
+            var text: [UInt8]?
+            if ours != nil, theirs != nil {
+                text = try mergedText(ancestor: ancestor, ours: ours!, theirs: theirs!, labels: labels)
+            }
+            result.append(Conflict(ancestor: side(ancestor), ours: side(ours), theirs: side(theirs), mergedText: text))
+        }
+        return result
+    }
+
+    private func side(_ entry: UnsafePointer<git_index_entry>?) -> ConflictSide? {
+        guard let entry else { return nil }
+        return ConflictSide(path: String(cString: entry.pointee.path), mode: entry.pointee.mode, blob: OID(entry.pointee.id))
+    }
+
+    private func mergedText(ancestor: UnsafePointer<git_index_entry>?, ours: UnsafePointer<git_index_entry>,
+                            theirs: UnsafePointer<git_index_entry>, labels: (ours: String, theirs: String)) throws -> [UInt8] {
+        var options = git_merge_file_options()
+        try call("git_merge_file_options_init") { git_merge_file_options_init(&options, UInt32(GIT_MERGE_FILE_OPTIONS_VERSION)) }
+        var result = git_merge_file_result()
+        try labels.ours.withCString { ourLabel in
+            try labels.theirs.withCString { theirLabel in
+                options.our_label = ourLabel
+                options.their_label = theirLabel
+                try call("git_merge_file_from_index") {
+                    git_merge_file_from_index(&result, pointer, ancestor, ours, theirs, &options)
+                }
+            }
+        }
+        defer { git_merge_file_result_free(&result) }
+        guard let bytes = result.ptr, result.len > 0 else { return [] }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: result.len))
+    }
+
+    private func renames(in index: OpaquePointer) -> [RenameRecord] {
+        (0..<git_index_name_entrycount(index)).compactMap { i in
+            guard let entry = git_index_name_get_byindex(index, i) else { return nil }
+            return RenameRecord(
+                ancestor: entry.pointee.ancestor.map { String(cString: $0) },
+                ours: entry.pointee.ours.map { String(cString: $0) },
+                theirs: entry.pointee.theirs.map { String(cString: $0) }
+            )
+        }
+    }
+}
