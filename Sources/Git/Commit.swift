@@ -76,3 +76,14 @@ extension Repository {
         }
     }
 }
+
+extension Repository {
+    /// The tree of a commit, without reading its message. Wraps `git_commit_tree_id`.
+    public func treeID(ofCommit id: OID) throws -> OID {
+        var raw = id.raw
+        var handle: OpaquePointer?
+        try call("git_commit_lookup") { git_commit_lookup(&handle, pointer, &raw) }
+        defer { git_commit_free(handle) }
+        return OID(git_commit_tree_id(handle)!)
+    }
+}

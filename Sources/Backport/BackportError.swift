@@ -1,0 +1,35 @@
+import Git
+
+/// What can stop a command: invalid input or a repository it cannot use. Each says, in one
+/// line, what went wrong and what to do. A pick's outcome is never one of these.
+public enum BackportError: Error, CustomStringConvertible, Equatable {
+    case notARepository(String)
+    case unknownBranch(String, role: String)
+    case unknownRemote(String)
+    case noSource
+    case noTargets
+    case unknownRevision(String)
+    case invalidInput(String)
+    case git(GitError)
+
+    public var description: String {
+        switch self {
+        case .notARepository(let path):
+            return "not a git repository (or any of the parent directories): \(path)"
+        case let .unknownBranch(name, role):
+            return "unknown \(role) branch '\(name)': no local or remote-tracking branch has that name (see 'git backport branches')"
+        case .unknownRemote(let remote):
+            return "remote '\(remote)' has no remote-tracking branches (run 'git fetch \(remote)' first?)"
+        case .noSource:
+            return "no source branch: none of main, master or the remote's HEAD exists; name one with --source"
+        case .noTargets:
+            return "no release branches found; name them with --onto, or set backport.target patterns (see 'git backport branches')"
+        case .unknownRevision(let spec):
+            return "bad revision '\(spec)': not a commit in this repository"
+        case .invalidInput(let message):
+            return message
+        case .git(let error):
+            return error.description
+        }
+    }
+}

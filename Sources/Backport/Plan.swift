@@ -1,0 +1,162 @@
+import Git
+
+/// The report of `git backport plan`: every (candidate, target) pair with its outcome.
+///
+/// A value: renderers turn it into text, JSON or Markdown. Its JSON form is the versioned
+/// schema documented in Docs/report-schema.md (``Plan/currentSchemaVersion``).
+public struct Plan: Codable, Sendable {
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int = Plan.currentSchemaVersion
+    public var source: SourceReport
+    /// True when clean picks are stacked (each candidate tried on top of the earlier clean
+    /// ones); false with `--independent` (each tried on the bare target tip).
+    public var stacked: Bool
+    public var targets: [TargetReport]
+    public var candidates: [CandidateReport]
+    public var results: [PickResult]
+
+    /// The result for one pair, if the candidate was meant for that target.
+    public func result(for commit: OID, on target: String) -> PickResult? {
+        results.first { $0.commit == commit && $0.target == target }
+    }
+
+    /// True when some result needs a person: `conflicted` or `needs-adaptation`.
+    public var needsAttention: Bool { results.contains { $0.outcome.needsAttention } }
+}
+
+public struct SourceReport: Codable, Sendable {
+    /// The branch as people type it (`main`, `origin/main`).
+    public var branch: String
+    public var head: OID
+}
+
+public struct TargetReport: Codable, Sendable {
+    public var branch: String
+    /// The full reference name (`refs/heads/release/1.2`).
+    public var ref: String
+    public var version: String?
+    public var head: OID
+    public var remote: Bool
+}
+
+public struct CandidateReport: Codable, Sendable {
+    /// Why a commit is a candidate.
+    public enum Selection: String, Codable, Sendable {
+        /// Its trailers ask for a backport.
+        case trailer
+        /// It was named on the command line.
+        case argument
+        /// `--all`: every commit the targets lack.
+        case all
+    }
+
+    public var commit: OID
+    public var subject: String
+    public var author: Person
+    /// The trailers that ask for a backport (`Fixes:`, `Backport-To:`, `Cc: stable`...).
+    public var trailers: [Trailer]
+    public var selectedBy: Selection
+    /// The commits its `Fixes:` trailers name, resolved to full ids.
+    public var fixes: [OID]
+    /// The targets it is meant for, oldest first.
+    public var targets: [String]
+    /// Problems with its trailers, one line each.
+    public var warnings: [String]
+}
+
+public struct Person: Codable, Sendable, Hashable {
+    public var name: String
+    public var email: String
+}
+
+/// How a pick turned out on one target. DESIGN.md §3 defines each.
+public enum Outcome: String, Codable, Sendable, CaseIterable {
+    case clean
+    case conflicted
+    case needsAdaptation = "needs-adaptation"
+    case alreadyApplied = "already-applied"
+    case notAffected = "not-affected"
+    case skipped
+
+    /// `conflicted` and `needs-adaptation` need a person (and make `--exit-code` exit 1).
+    public var needsAttention: Bool { self == .conflicted || self == .needsAdaptation }
+}
+
+/// One (candidate, target) attempt and its evidence.
+public struct PickResult: Codable, Sendable {
+    public var commit: OID
+    public var target: String
+    public var outcome: Outcome
+    public var reasons: [Reason]
+    /// For `conflicted` (and `needs-adaptation` with textual conflicts): every conflicted path.
+    public var conflicts: [ConflictReport]
+    /// For `clean`: the tree the pick produces (on top of the earlier clean picks when stacked).
+    public var tree: OID?
+}
+
+/// A machine-readable reason with a sentence for people and, where there is one, the
+/// commit that is the evidence (the backport carrying a marker, the culprit of `Fixes:`...).
+public struct Reason: Codable, Sendable, Hashable {
+    public enum Code: String, Codable, Sendable {
+        /// The pick applies without conflict.
+        case applies
+        /// The three-way pick leaves conflicts.
+        case conflicts
+        /// The target's history already contains the commit itself.
+        case inTargetHistory = "in-target-history"
+        /// A commit on the target names it in a marker (`cherry picked from commit ...`).
+        case marker
+        /// A commit on the target makes the same change (same patch-id).
+        case samePatchID = "same-patch-id"
+        /// Picking it changes nothing on the target.
+        case emptyPick = "empty-pick"
+        /// None of the commits its `Fixes:` names reached the target.
+        case fixesNotInTarget = "fixes-not-in-target"
+        /// A commit its `Fixes:` names reached the target (directly, as a backport, or
+        /// earlier in this plan).
+        case fixesInTarget = "fixes-in-target"
+        /// A merge commit, skipped without `--mainline`.
+        case mergeCommit = "merge-commit"
+    }
+
+    public var code: Code
+    public var message: String
+    public var commit: OID?
+
+    public init(_ code: Code, _ message: String, commit: OID? = nil) {
+        self.code = code
+        self.message = message
+        self.commit = commit
+    }
+}
+
+/// One conflicted path of a pick.
+public struct ConflictReport: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable {
+        /// Both the target and the fix changed the same lines.
+        case content
+        /// The target modified the file; the fix deletes it.
+        case modifyDelete = "modify/delete"
+        /// The target deleted the file (or never had it); the fix modifies it.
+        case deleteModify = "delete/modify"
+        /// Both added a file at this path with different content.
+        case addAdd = "add/add"
+        /// A rename on one side clashes with the other side (rename/delete, rename/rename).
+        case rename
+    }
+
+    public var path: String
+    public var kind: Kind
+    /// For `content` and `add/add` conflicts of text: the number of conflict regions.
+    public var regions: Int?
+    /// The line of each region's `<<<<<<<` marker in the file as the pick leaves it.
+    public var lines: [Int]?
+    /// True when the file merges as binary (its content, or a `merge`/`binary` attribute):
+    /// a person picks one side whole.
+    public var binary: Bool
+    /// The file's path in the merge base, the target and the fix, where they differ.
+    public var ancestorPath: String?
+    public var targetPath: String?
+    public var fixPath: String?
+}

@@ -1,0 +1,229 @@
+import Foundation
+import Git
+
+/// What `plan` was asked to do (the flags, after validation).
+public struct PlanOptions: Sendable {
+    /// Commits or `A..B` ranges named on the command line; empty: find fixes on the source.
+    public var commits: [String] = []
+    /// Target branches (or versions) named with `--onto`; empty: every release branch found.
+    public var onto: [String] = []
+    /// The source branch (`--source`); nil: from the settings or the defaults.
+    public var source: String?
+    /// Only commits after this revision (`--since`).
+    public var since: String?
+    /// Every commit the targets lack, not only those with fix trailers (`--all`).
+    public var all = false
+    /// Try each candidate on the bare target tip instead of stacking clean picks.
+    public var independent = false
+    /// The parent (1-based) a merge commit is picked against (`--mainline`); nil: skip merges.
+    public var mainline: Int?
+    /// How many targets are evaluated at once.
+    public var jobs = ProcessInfo.processInfo.activeProcessorCount
+
+    public init() {}
+}
+
+/// A candidate with everything the workers need, computed once for all targets.
+struct CandidateWork: Sendable {
+    let commit: Commit
+    /// The tree the pick is computed against: its mainline parent's (nil for a root commit).
+    let baseTree: OID?
+    /// The paths its pick changes, sorted and joined: commits with the same key may have the
+    /// same patch-id; commits with different keys cannot.
+    let pathKey: String
+    let paths: Set<String>
+    let request: FixRequest
+    let selection: CandidateReport.Selection
+    let culprits: [OID]
+    /// The targets (by full reference name) it is to be tried on.
+    let targets: Set<String>
+    /// Why it cannot be picked at all (a merge without `--mainline`), if so.
+    let skipReason: Reason?
+}
+
+/// Builds a ``Plan``: finds the source, the targets and the candidates, then has one
+/// ``TargetPicker`` per target (in parallel, each with its own repository handle) try
+/// and classify every candidate meant for it.
+public struct Planner {
+    public let repository: Repository
+    public let settings: Settings
+
+    public init(repository: Repository, settings: Settings) {
+        self.repository = repository
+        self.settings = settings
+    }
+
+    public func plan(_ options: PlanOptions) throws -> Plan {
+        do {
+            return try makePlan(options)
+        } catch let error as GitError {
+            throw BackportError.git(error)
+        }
+    }
+
+    private func makePlan(_ options: PlanOptions) throws -> Plan {
+        var settings = self.settings
+        if let source = options.source { settings.source = source }
+        // Nothing this process writes (merged blobs, trees) may reach the repository.
+        try repository.useInMemoryObjectStore()
+        let finder = BranchFinder(repository: repository, settings: settings)
+        let source = try finder.source()
+        let targets = try finder.targets(named: options.onto, excluding: source)
+        guard !targets.isEmpty else { throw BackportError.noTargets }
+        let since = try options.since.map { try resolve($0) }
+
+        let work = try candidates(options: options, source: source, targets: targets, since: since)
+        let gitDirectory = repository.gitDirectory
+        let perTarget = try parallelMap(targets, jobs: options.jobs) { target in
+            let picker = try TargetPicker(gitDirectory: gitDirectory, target: target, source: source.branch.tip,
+                                          stacked: !options.independent)
+            return try picker.run(work.filter { $0.targets.contains(target.branch.name) })
+        }
+
+        return Plan(
+            source: SourceReport(branch: source.name, head: source.branch.tip),
+            stacked: !options.independent,
+            targets: targets.map {
+                TargetReport(branch: $0.name, ref: $0.branch.name, version: $0.version?.description,
+                             head: $0.branch.tip, remote: $0.branch.isRemote)
+            },
+            candidates: work.map { item in
+                CandidateReport(
+                    commit: item.commit.id,
+                    subject: item.commit.summary,
+                    author: Person(name: item.commit.author.name, email: item.commit.author.email),
+                    trailers: item.request.trailers,
+                    selectedBy: item.selection,
+                    fixes: item.culprits,
+                    targets: targets.filter { item.targets.contains($0.branch.name) }.map(\.name),
+                    warnings: item.request.warnings
+                )
+            },
+            // Candidate order first, then target order: the table's reading order.
+            results: work.flatMap { item in
+                targets.indices.compactMap { t in perTarget[t].first { $0.commit == item.commit.id } }
+            }
+        )
+    }
+
+    private func resolve(_ spec: String) throws -> OID {
+        do { return try repository.resolveCommit(spec) } catch { throw BackportError.unknownRevision(spec) }
+    }
+
+    // MARK: Candidates
+
+    /// The commits to try, oldest first, each with the targets it is meant for.
+    func candidates(options: PlanOptions, source: Source, targets: [Target], since: OID?) throws -> [CandidateWork] {
+        if !options.commits.isEmpty {
+            return try explicitCandidates(options.commits, options: options, targets: targets)
+        }
+        let hidden = since.map { [$0] } ?? []
+        // Per target, the commits of the source it lacks.
+        var missing: [String: Set<OID>] = [:]
+        for target in targets {
+            missing[target.branch.name] = Set(try repository.walk(from: [source.branch.tip], hiding: [target.branch.tip] + hidden))
+        }
+        // One walk gives the order: from the source, hiding what every target has (the
+        // merge base that is an ancestor of all the others, when there is one).
+        let order = try repository.walk(from: [source.branch.tip], hiding: try commonBase(source: source, targets: targets) + hidden)
+        var result: [CandidateWork] = []
+        for id in order {
+            let meantFor = targets.filter { missing[$0.branch.name]!.contains(id) }
+            guard !meantFor.isEmpty else { continue }
+            let commit = try repository.commit(id)
+            let request = FixRequest(trailers: commit.trailers, settings: settings)
+            guard request.isFix || options.all else { continue }
+            result.append(try prepare(commit, request: request, selection: request.isFix ? .trailer : .all,
+                                      among: meantFor, options: options))
+        }
+        return result
+    }
+
+    private func commonBase(source: Source, targets: [Target]) throws -> [OID] {
+        var bases: [OID] = []
+        for target in targets {
+            guard let base = try repository.mergeBase(source.branch.tip, target.branch.tip) else { return [] }
+            bases.append(base)
+        }
+        for base in bases where try bases.allSatisfy({ try repository.isAncestor(base, of: $0) }) {
+            return [base]
+        }
+        return []
+    }
+
+    /// Commits named on the command line, in the order given (ranges oldest first), each
+    /// tried on every target.
+    private func explicitCandidates(_ specs: [String], options: PlanOptions, targets: [Target]) throws -> [CandidateWork] {
+        var ids: [OID] = []
+        for spec in specs {
+            if let range = try? repository.resolveRange(spec) {
+                ids += try repository.walk(from: [range.to], hiding: [range.from])
+            } else {
+                ids.append(try resolve(spec))
+            }
+        }
+        var seen = Set<OID>()
+        return try ids.filter { seen.insert($0).inserted }.map { id in
+            let commit = try repository.commit(id)
+            return try prepare(commit, request: FixRequest(trailers: commit.trailers, settings: settings),
+                               selection: .argument, among: targets, options: options)
+        }
+    }
+
+    /// Reads what every worker needs of a candidate, once.
+    private func prepare(_ commit: Commit, request: FixRequest, selection: CandidateReport.Selection,
+                         among targets: [Target], options: PlanOptions) throws -> CandidateWork {
+        var request = request
+        // Trailers choose the targets only when they are why the commit was chosen.
+        var meantFor = targets
+        if selection == .trailer {
+            meantFor = targets.filter { target in request.scopes.contains { FixRequest.scope($0, includes: target) } }
+            if options.onto.isEmpty {
+                for scope in Set(request.scopes) where !targets.contains(where: { FixRequest.scope(scope, includes: $0) }) {
+                    request.warnings.append("\(Self.describe(scope)) matches no release branch")
+                }
+            }
+        }
+        var culprits: [OID] = []
+        for written in request.culprits {
+            do {
+                if let id = try repository.lookupCommit(prefix: written) {
+                    culprits.append(id)
+                } else {
+                    request.warnings.append("Fixes: names \(written), which is not a commit in this repository")
+                }
+            } catch let error as GitError where error.isAmbiguous {
+                request.warnings.append("Fixes: names \(written), which is ambiguous here; give more digits")
+            }
+        }
+
+        var skip: Reason?
+        var base: Int? = commit.parents.isEmpty ? nil : 0
+        if commit.isMerge {
+            if let mainline = options.mainline {
+                guard mainline >= 1, mainline <= commit.parents.count else {
+                    throw BackportError.invalidInput("--mainline \(mainline): commit \(commit.id.short()) has \(commit.parents.count) parents")
+                }
+                base = mainline - 1
+            } else {
+                skip = Reason(.mergeCommit, "merge commit; pick it with --mainline <parent> or pick its commits")
+            }
+        }
+        let baseTree = try base.map { try repository.commit(commit.parents[$0]).tree }
+        let paths = skip == nil ? try repository.changes(from: baseTree, to: commit.tree).paths : []
+        return CandidateWork(
+            commit: commit, baseTree: baseTree, pathKey: paths.sorted().joined(separator: "\n"), paths: paths,
+            request: request, selection: selection, culprits: culprits,
+            targets: Set(meantFor.map(\.branch.name)), skipReason: skip
+        )
+    }
+
+    static func describe(_ scope: FixRequest.Scope) -> String {
+        switch scope {
+        case .all: return "every release"
+        case .exactly(let v): return "release \(v)"
+        case .from(let v): return "release \(v)+"
+        case .branch(let name): return "'\(name)'"
+        }
+    }
+}
