@@ -29,6 +29,11 @@ public struct SourceReport: Codable, Sendable {
     /// The branch as people type it (`main`, `origin/main`).
     public var branch: String
     public var head: OID
+
+    public init(_ source: Source) {
+        branch = source.name
+        head = source.branch.tip
+    }
 }
 
 public struct TargetReport: Codable, Sendable {
@@ -38,6 +43,14 @@ public struct TargetReport: Codable, Sendable {
     public var version: String?
     public var head: OID
     public var remote: Bool
+
+    public init(_ target: Target) {
+        branch = target.name
+        ref = target.branch.name
+        version = target.version?.description
+        head = target.branch.tip
+        remote = target.branch.isRemote
+    }
 }
 
 public struct CandidateReport: Codable, Sendable {

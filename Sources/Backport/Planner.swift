@@ -81,12 +81,9 @@ public struct Planner {
         }
 
         return Plan(
-            source: SourceReport(branch: source.name, head: source.branch.tip),
+            source: SourceReport(source),
             stacked: !options.independent,
-            targets: targets.map {
-                TargetReport(branch: $0.name, ref: $0.branch.name, version: $0.version?.description,
-                             head: $0.branch.tip, remote: $0.branch.isRemote)
-            },
+            targets: targets.map(TargetReport.init),
             candidates: work.map { item in
                 CandidateReport(
                     commit: item.commit.id,

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Backport
+import Foundation
+import Git
+
+@main
+struct GitBackport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "git-backport",
+        abstract: "Find the fixes on main, try them on every release branch in memory, and say how each will go.",
+        discussion: """
+            Run it as `git backport <command>` once git-backport is on PATH. Nothing in the \
+            repository changes: picks are computed in memory. Configuration comes from a \
+            committed .backportconfig, then `git config backport.*`, then flags \
+            (see Docs/configuration.md).
+            """,
+        version: "0.1.0",
+        subcommands: [PlanCommand.self, BranchesCommand.self]
+    )
+}
+
+/// Options every command that reads branches shares.
+struct BranchOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The branch fixes land on first (default: main, else master, else the remote's HEAD).", valueName: "branch"))
+    var source: String?
+
+    @Option(name: .long, help: ArgumentHelp("Use this remote's remote-tracking branches (a CI clone has only those).", valueName: "name"))
+    var remote: String?
+
+    /// The settings of the repository with these flags applied over them.
+    func settings(for repository: Repository) throws -> Settings {
+        var settings = try Settings.load(from: repository)
+        if let source { settings.source = source }
+        if let remote { settings.remote = remote }
+        return settings
+    }
+}
+
+/// Opens the repository the command runs in, the way git finds it.
+func openRepository() throws -> Repository {
+    do {
+        return try Repository.discover()
+    } catch let error as GitError where error.isNotFound {
+        throw BackportError.notARepository(FileManager.default.currentDirectoryPath)
+    } catch let error as GitError {
+        throw BackportError.git(error)
+    }
+}
+
+/// Runs a command body, turning a fatal error into git's `fatal: ...` line and exit 128.
+func runReportingFatal(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as BackportError {
+        fatal(error.description)
+    } catch let error as GitError {
+        fatal(error.description)
+    }
+}
+
+func fatal(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("fatal: \(message)\n".utf8))
+    Foundation.exit(128)
+}
+
+/// Output formats of the reports.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, markdown
+}
+
+/// Colour on a terminal only, and never with NO_COLOR set, TERM=dumb or --no-color.
+func useColour(disabled: Bool) -> Bool {
+    let env = ProcessInfo.processInfo.environment
+    if disabled || env["NO_COLOR"].map({ !$0.isEmpty }) == true || env["TERM"] == "dumb" { return false }
+    return isatty(STDOUT_FILENO) == 1
+}
+
+func write(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
