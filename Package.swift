@@ -30,9 +30,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GitTests", dependencies: ["Git"]),
-        .testTarget(name: "BackportTests", dependencies: ["Backport", "Git"]),
-        .testTarget(name: "EndToEndTests", dependencies: []),
+        // Fixture repositories built with the git command line, for every test target.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "BackportTests", dependencies: ["Backport", "Git", "TestSupport"]),
+        // Runs the built binary: depends on it so `swift test` builds it first.
+        .testTarget(name: "EndToEndTests", dependencies: ["git-backport", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
