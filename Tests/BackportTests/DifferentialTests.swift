@@ -1,0 +1,81 @@
+import Backport
+import Foundation
+import Git
+import Testing
+import TestSupport
+
+/// Compares our clean/conflicted calls with what `git cherry-pick` does on the same
+/// repositories, pick by pick, in a throwaway clone.
+@Suite("Agreement with git cherry-pick")
+struct DifferentialTests {
+    /// Runs `git cherry-pick --no-commit` for every clean or conflicted result of an
+    /// independent plan and checks the call (and, for clean picks, the tree) matches.
+    func assertAgreesWithGit(_ fixture: Fixture, _ p: Plan, sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
+        let clone = try Fixture(initialize: false)
+        try clone.git("clone", "-q", "--no-local", fixture.path, ".")
+        var compared = 0
+        for result in p.results where result.outcome == .clean || result.outcome == .conflicted {
+            let target = try #require(p.targets.first { $0.branch == result.target })
+            try clone.git("checkout", "-q", "--detach", target.head.hex)
+            let pick = try clone.git(["cherry-pick", "--no-commit", result.commit.hex], allowFailure: true)
+            _ = pick
+            let unmerged = try clone.git("diff", "--name-only", "--diff-filter=U")
+            let gitCall: Outcome = unmerged.isEmpty ? .clean : .conflicted
+            #expect(gitCall == result.outcome, "\(result.commit.short()) on \(result.target)", sourceLocation: sourceLocation)
+            if gitCall == .clean, result.outcome == .clean {
+                #expect(try clone.git("write-tree") == result.tree?.hex, "tree of \(result.commit.short()) on \(result.target)", sourceLocation: sourceLocation)
+            } else if gitCall == .conflicted {
+                let paths = Set(unmerged.split(separator: "\n").map(String.init))
+                #expect(paths == Set(result.conflicts.map(\.path)), "conflicted paths of \(result.commit.short()) on \(result.target)", sourceLocation: sourceLocation)
+            }
+            try clone.git("reset", "-q", "--hard")
+            try clone.git(["cherry-pick", "--quit"], allowFailure: true)
+            compared += 1
+        }
+        return compared
+    }
+
+    @Test("Every pick of the sample repository (all commits, all targets) gets git's call")
+    func sampleRepository() throws {
+        let f = try Fixture(initialize: false)
+        let output = try run(packageRoot + "/Scripts/sample-repo", [f.path], in: packageRoot)
+        try #require(output.status == 0)
+        let p = try plan(f) { $0.independent = true; $0.all = true }
+        let compared = try assertAgreesWithGit(f, p)
+        #expect(compared >= 30)
+        #expect(p.results.contains { $0.outcome == .conflicted })
+    }
+
+    @Test("Renames, deletions, additions and attributes get git's call")
+    func structuralChanges() throws {
+        let f = try baseFixture()
+        try f.write("c.txt", Fixture.lines("c", 20))
+        try f.write("d.bin", "binary\u{0}content\n")
+        try f.commit("more files")
+        try f.git("branch", "-f", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.git("mv", "a.txt", "renamed-a.txt")
+        try f.edit("c.txt", line: 10, to: "release c10")
+        try f.write("d.bin", "binary\u{0}release\n")
+        try f.write(".gitattributes", "c.txt merge=binary\n")
+        try f.commit("release: rename a, change c, d")
+        try f.git("checkout", "-q", "main")
+        try f.edit("a.txt", line: 3, to: "fix in a3")
+        try f.commit("fix a3 (renamed on the release)\n\nBackport-To: 1.0")
+        try f.edit("c.txt", line: 2, to: "fix in c2")
+        try f.commit("fix c2 (binary merge on the release)\n\nBackport-To: 1.0")
+        try f.write("d.bin", "binary\u{0}main\n")
+        try f.commit("fix d (binary content)\n\nBackport-To: 1.0")
+        try f.git("mv", "b.txt", "moved-b.txt")
+        try f.commit("rename b\n\nBackport-To: 1.0")
+        try f.git("rm", "-q", "c.txt")
+        try f.commit("delete c\n\nBackport-To: 1.0")
+        try f.write("e.txt", "new file\n")
+        try f.commit("add e\n\nBackport-To: 1.0")
+        let p = try plan(f) { $0.independent = true }
+        #expect(p.outcome("fix a3 (renamed on the release)", on: "release/1.0") == .clean)
+        #expect(p.outcome("fix c2 (binary merge on the release)", on: "release/1.0") == .conflicted)
+        #expect(p.outcome("fix d (binary content)", on: "release/1.0") == .conflicted)
+        #expect(try assertAgreesWithGit(f, p) == 6)
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import TestSupport
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+/// The `git-backport` binary `swift test` built next to this test bundle.
+let binary: String = {
+    var candidates: [String] = []
+    if let url = Bundle.main.executableURL {
+        candidates.append(url.deletingLastPathComponent().appendingPathComponent("git-backport").path)
+    }
+    candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("git-backport").path)
+    candidates.append(packageRoot + "/.build/debug/git-backport")
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
+}()
+
+func sample() throws -> Fixture {
+    let f = try Fixture(initialize: false)
+    let output = try run(packageRoot + "/Scripts/sample-repo", [f.path], in: packageRoot)
+    try #require(output.status == 0, "\(output.stderr)")
+    return f
+}
+
+func backport(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ProcessOutput {
+    try run(binary, arguments, in: directory, environment: environment)
+}
+
+@Suite("git-backport, the binary")
+struct CommandTests {
+    @Test("plan on the sample repository shows every outcome and exits 0")
+    func planText() throws {
+        let f = try sample()
+        let out = try backport(["plan"], in: f.path)
+        #expect(out.status == 0)
+        #expect(out.stderr == "")
+        for word in ["clean", "conflicted", "already-applied", "not-affected", "skipped", "release/1.0", "release/1.2"] {
+            #expect(out.stdout.contains(word), "\(word)")
+        }
+        #expect(out.stdout.contains("delete/modify src/config.c"))
+        #expect(out.stdout.contains("warning: malformed trailer 'Fixes: the typo from last week'"))
+        #expect(!out.stdout.contains("\u{1B}["), "no colour when not on a terminal")
+    }
+
+    @Test("--exit-code exits 1 when a pick needs a person, 0 when none does")
+    func exitCode() throws {
+        let f = try sample()
+        #expect(try backport(["plan", "--exit-code"], in: f.path).status == 1)
+        #expect(try backport(["plan", "--exit-code", "--onto", "release/1.2", "--since", "HEAD~2"], in: f.path).status == 0)
+    }
+
+    @Test("--format json is the versioned report, and nothing else is printed")
+    func json() throws {
+        let f = try sample()
+        let out = try backport(["plan", "--format", "json"], in: f.path)
+        #expect(out.status == 0)
+        #expect(out.stderr == "")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+        #expect(object["schemaVersion"] as? Int == 1)
+        let results = try #require(object["results"] as? [[String: Any]])
+        let outcomes = Set(results.compactMap { $0["outcome"] as? String })
+        #expect(outcomes == ["clean", "conflicted", "already-applied", "not-affected", "skipped"])
+        let conflicted = try #require(results.first { $0["outcome"] as? String == "conflicted" })
+        let conflicts = try #require(conflicted["conflicts"] as? [[String: Any]])
+        #expect(conflicts.first?["kind"] as? String == "content")
+        #expect(conflicts.first?["regions"] as? Int == 1)
+        let targets = try #require(object["targets"] as? [[String: Any]])
+        #expect(targets.compactMap { $0["version"] as? String } == ["1.0", "1.1", "1.2"])
+    }
+
+    @Test("--format markdown is a table for a pull-request comment")
+    func markdown() throws {
+        let f = try sample()
+        let out = try backport(["plan", "--format", "markdown"], in: f.path)
+        #expect(out.status == 0)
+        #expect(out.stdout.contains("| commit | subject | `release/1.0` | `release/1.1` | `release/1.2` |"))
+        #expect(out.stdout.contains("❌ conflicted"))
+        #expect(out.stdout.contains("<details>"))
+    }
+
+    @Test("Run as `git backport` once on PATH")
+    func gitSubcommand() throws {
+        let f = try sample()
+        let directory = URL(fileURLWithPath: binary).deletingLastPathComponent().path
+        let path = directory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin")
+        let out = try run("/usr/bin/git", ["backport", "branches"], in: f.path, environment: ["PATH": path])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("target  release/1.0"))
+    }
+
+    @Test("GIT_DIR names the repository, as it does for git")
+    func gitDir() throws {
+        let f = try sample()
+        let out = try backport(["branches"], in: "/", environment: ["GIT_DIR": f.path + "/.git"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("target  release/1.2"))
+    }
+
+    @Test("Fatal errors are one line on standard error, exit 128, nothing on standard output", arguments: [
+        (["plan", "--onto", "nope"], "fatal: unknown target branch 'nope'"),
+        (["plan", "--source", "nope"], "fatal: unknown source branch 'nope'"),
+        (["plan", "deadbeef"], "fatal: bad revision 'deadbeef'"),
+        (["plan", "--remote", "upstream"], "fatal: remote 'upstream' has no remote-tracking branches"),
+    ])
+    func fatalErrors(arguments: [String], message: String) throws {
+        let f = try sample()
+        let out = try backport(arguments, in: f.path)
+        #expect(out.status == 128)
+        #expect(out.stdout == "")
+        #expect(out.stderr.hasPrefix(message), "\(out.stderr)")
+        #expect(out.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test("Outside a repository: a fatal error")
+    func notARepository() throws {
+        let empty = try Fixture(initialize: false)
+        let out = try backport(["plan"], in: empty.path, environment: ["GIT_CEILING_DIRECTORIES": URL(fileURLWithPath: empty.path).deletingLastPathComponent().path])
+        #expect(out.status == 128)
+        #expect(out.stderr.hasPrefix("fatal: not a git repository"))
+    }
+
+    @Test("Usage errors are the argument parser's, before anything runs")
+    func usage() throws {
+        let f = try sample()
+        let out = try backport(["plan", "--jobs", "0"], in: f.path)
+        #expect(out.status == 64)
+        #expect(out.stderr.contains("--jobs must be at least 1"))
+        #expect(try backport(["plan", "--all", "HEAD"], in: f.path).status == 64)
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Git
+import Testing
+import TestSupport
+
+@Suite("The libgit2 wrapper")
+struct WrapperTests {
+    @Test("Object ids round-trip through hex")
+    func oid() throws {
+        let hex = "0123456789abcdef0123456789abcdef01234567"
+        #expect(OID(hex: hex)?.hex == hex)
+        #expect(OID(hex: "xyz") == nil)
+        #expect(OID(hex: hex)?.short(7) == "0123456")
+    }
+
+    @Test("Trailers come from the message's last paragraph")
+    func trailers() {
+        let t = Repository.trailers(of: "subject\n\nbody text\n\nFixes: abc1234 (\"x\")\nCc: stable@vger.kernel.org # 5.10+\n")
+        #expect(t == [Trailer(key: "Fixes", value: "abc1234 (\"x\")"), Trailer(key: "Cc", value: "stable@vger.kernel.org # 5.10+")])
+        #expect(Repository.trailers(of: "subject only\n").isEmpty)
+    }
+
+    @Test("Commits, revisions, ranges and walks")
+    func history() throws {
+        let f = try Fixture()
+        try f.write("a", "1\n")
+        let first = try f.commit("first")
+        try f.write("a", "2\n")
+        let second = try f.commit("second\n\nBody.\n\nBackport-To: 1.2")
+        let repo = try Repository.discover(startingAt: f.path)
+        #expect(try repo.resolveCommit("HEAD~1").hex == first)
+        #expect(try repo.lookupCommit(prefix: String(second.prefix(8)))?.hex == second)
+        #expect(try repo.lookupCommit(prefix: "0000000") == nil)
+        let commit = try repo.commit(try repo.resolveCommit("HEAD"))
+        #expect(commit.summary == "second")
+        #expect(commit.parents.map(\.hex) == [first])
+        #expect(commit.trailers == [Trailer(key: "Backport-To", value: "1.2")])
+        #expect(commit.author.name == "Test Author")
+        let range = try #require(try repo.resolveRange("HEAD~1..HEAD"))
+        #expect(range.from.hex == first && range.to.hex == second)
+        #expect(try repo.walk(from: [range.to]).map(\.hex) == [first, second])
+        #expect(try repo.isAncestor(range.from, of: range.to))
+        #expect(try !repo.isAncestor(range.to, of: range.from))
+        #expect(repo.currentBranch == "main")
+        #expect(throws: GitError.self) { try repo.resolveCommit("no-such-branch") }
+    }
+
+    @Test("Errors carry libgit2's message and the failing call")
+    func errors() throws {
+        let f = try Fixture()
+        try f.commit("empty")
+        let repo = try Repository.discover(startingAt: f.path)
+        do {
+            _ = try repo.resolveCommit("nope")
+            Issue.record("expected an error")
+        } catch let error as GitError {
+            #expect(error.function == "git_revparse_single")
+            #expect(error.isNotFound)
+            #expect(error.message.contains("nope"))
+        }
+        let empty = try Fixture(initialize: false)
+        #expect(throws: GitError.self) { try Repository.discover(startingAt: empty.path + "/missing") }
+    }
+
+    @Test("A merge in memory writes nothing to the repository")
+    func inMemoryMerge() throws {
+        let f = try Fixture()
+        try f.write("a", Fixture.lines("a", 10))
+        let base = try f.commit("base")
+        try f.edit("a", line: 2, to: "ours")
+        let ours = try f.commit("ours")
+        try f.git("checkout", "-q", base)
+        try f.edit("a", line: 8, to: "theirs")
+        let theirs = try f.commit("theirs")
+        try f.git("gc", "-q", "--prune=now")
+        let before = try f.objectFiles()
+        let repo = try Repository.discover(startingAt: f.path)
+        try repo.useInMemoryObjectStore()
+        let tree = { (id: String) throws -> OID in try repo.treeID(ofCommit: OID(hex: id)!) }
+        let merge = try repo.mergeTrees(ancestor: try tree(base), ours: try tree(ours), theirs: try tree(theirs))
+        #expect(merge.isClean)
+        let merged = try #require(merge.tree)
+        #expect(try repo.changes(from: try tree(ours), to: merged).map(\.newPath) == ["a"])
+        #expect(try f.objectFiles() == before)
+    }
+
+    @Test("A conflicting merge reports its sides and the marked-up text")
+    func conflict() throws {
+        let f = try Fixture()
+        try f.write("a", Fixture.lines("a", 10))
+        let base = try f.commit("base")
+        try f.edit("a", line: 2, to: "ours")
+        let ours = try f.commit("ours")
+        try f.git("checkout", "-q", base)
+        try f.edit("a", line: 2, to: "theirs")
+        let theirs = try f.commit("theirs")
+        let repo = try Repository.discover(startingAt: f.path)
+        try repo.useInMemoryObjectStore()
+        let tree = { (id: String) throws -> OID in try repo.treeID(ofCommit: OID(hex: id)!) }
+        let merge = try repo.mergeTrees(ancestor: try tree(base), ours: try tree(ours), theirs: try tree(theirs), labels: ("release", "fix"))
+        #expect(merge.tree == nil)
+        let conflict = try #require(merge.conflicts.first)
+        #expect(conflict.path == "a")
+        #expect(conflict.ancestor != nil && conflict.ours != nil && conflict.theirs != nil)
+        let text = String(decoding: conflict.mergedText ?? [], as: UTF8.self)
+        #expect(text.contains("<<<<<<< release\nours\n=======\ntheirs\n>>>>>>> fix\n"))
+    }
+
+    @Test("Patch-ids match for the same change on different bases")
+    func patchIDs() throws {
+        let f = try Fixture()
+        try f.write("a", Fixture.lines("a", 10))
+        try f.write("b", "b\n")
+        let base = try f.commit("base")
+        try f.edit("a", line: 5, to: "fix")
+        let fix = try f.commit("fix")
+        try f.git("checkout", "-q", base)
+        try f.write("b", "other\n")
+        try f.commit("other")
+        try f.git("cherry-pick", fix)
+        let picked = try f.git("rev-parse", "HEAD")
+        let repo = try Repository.discover(startingAt: f.path)
+        func id(_ commit: String) throws -> OID {
+            let c = try repo.commit(OID(hex: commit)!)
+            return try repo.patchID(from: try repo.treeID(ofCommit: c.parents[0]), to: c.tree)
+        }
+        #expect(try id(fix) == id(picked))
+        #expect(try id(fix) != id(try f.git("rev-parse", "HEAD~1")))
+    }
+
+    @Test("Configuration files in git-config syntax, single and multi-valued")
+    func config() throws {
+        let c = try Config.parse(Array("[backport]\n\tsource = trunk\n\ttarget = a-*\n\ttarget = b-*\n\tflag = yes\n".utf8))
+        #expect(try c.string("backport.source") == "trunk")
+        #expect(try c.strings("backport.target") == ["a-*", "b-*"])
+        #expect(try c.bool("backport.flag") == true)
+        #expect(try c.string("backport.missing") == nil)
+        #expect(throws: GitError.self) { try Config.parse(Array("[broken\n".utf8)) }
+    }
+}
