@@ -128,3 +128,22 @@ struct CommandTests {
         #expect(try backport(["plan", "--all", "HEAD"], in: f.path).status == 64)
     }
 }
+
+@Suite("The JSON report's documented schema")
+struct SchemaTests {
+    @Test("Reports validate against Docs/report-schema.json", arguments: [
+        ["plan", "--format", "json"],
+        ["plan", "--format", "json", "--all", "--independent", "--mainline", "1"],
+    ])
+    func validates(arguments: [String]) throws {
+        let f = try sample()
+        let out = try backport(arguments, in: f.path)
+        #expect(out.status == 0)
+        let report = f.path + "/../report-\(UUID().uuidString).json"
+        try Data(out.stdout.utf8).write(to: URL(fileURLWithPath: report))
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let check = try run("/usr/bin/env", ["python3", packageRoot + "/Scripts/validate-report", report], in: packageRoot)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.hasPrefix("report valid"))
+    }
+}
