@@ -40,28 +40,26 @@ public struct Trailer: Sendable, Hashable, Codable {
 extension Repository {
     /// Reads a commit. Wraps `git_commit_lookup` and `git_message_trailers`.
     public func commit(_ id: OID) throws -> Commit {
-        var raw = id.raw
-        var handle: OpaquePointer?
-        try call("git_commit_lookup") { git_commit_lookup(&handle, pointer, &raw) }
-        defer { git_commit_free(handle) }
-        let message = git_commit_message(handle).map { String(cString: $0) } ?? ""
-        let summary = git_commit_summary(handle).map { String(cString: $0) } ?? ""
-        let parents = (0..<git_commit_parentcount(handle)).map { OID(git_commit_parent_id(handle, $0)!) }
-        let author = git_commit_author(handle)!.pointee
-        return Commit(
-            id: id,
-            tree: OID(git_commit_tree_id(handle)!),
-            parents: parents,
-            author: Signature(
-                name: String(cString: author.name),
-                email: String(cString: author.email),
-                time: author.when.time,
-                offsetMinutes: author.when.offset
-            ),
-            summary: summary,
-            message: message,
-            trailers: Self.trailers(of: message)
-        )
+        try withCommit(id) { handle in
+            let message = git_commit_message(handle).map { String(cString: $0) } ?? ""
+            let summary = git_commit_summary(handle).map { String(cString: $0) } ?? ""
+            let parents = (0..<git_commit_parentcount(handle)).map { OID(git_commit_parent_id(handle, $0)!) }
+            let author = git_commit_author(handle)!.pointee
+            return Commit(
+                id: id,
+                tree: OID(git_commit_tree_id(handle)!),
+                parents: parents,
+                author: Signature(
+                    name: String(cString: author.name),
+                    email: String(cString: author.email),
+                    time: author.when.time,
+                    offsetMinutes: author.when.offset
+                ),
+                summary: summary,
+                message: message,
+                trailers: Self.trailers(of: message)
+            )
+        }
     }
 
     /// The trailers of a message, in order. A message libgit2 cannot parse has none.
@@ -80,10 +78,15 @@ extension Repository {
 extension Repository {
     /// The tree of a commit, without reading its message. Wraps `git_commit_tree_id`.
     public func treeID(ofCommit id: OID) throws -> OID {
+        try withCommit(id) { OID(git_commit_tree_id($0)!) }
+    }
+
+    /// Runs `body` with a commit looked up by id, freed afterwards. Wraps `git_commit_lookup`.
+    func withCommit<T>(_ id: OID, _ body: (OpaquePointer) throws -> T) throws -> T {
         var raw = id.raw
         var handle: OpaquePointer?
         try call("git_commit_lookup") { git_commit_lookup(&handle, pointer, &raw) }
         defer { git_commit_free(handle) }
-        return OID(git_commit_tree_id(handle)!)
+        return try body(handle!)
     }
 }

@@ -140,7 +140,7 @@ public final class Repository {
             let name = String(cString: git_reference_name(ref))
             let short = String(cString: git_reference_shorthand(ref))
             // Branches that name a tag or tree are skipped: only commits can be picked onto.
-            guard (try? commitExists(OID(target))) == true else { continue }
+            guard (try? withCommit(OID(target)) { _ in }) != nil else { git_error_clear(); continue }
             result.append(Branch(name: name, shortName: short, isRemote: remote, tip: OID(target)))
         }
         return result.sorted { $0.name < $1.name }
@@ -159,15 +159,6 @@ public final class Repository {
         defer { git_reference_free(resolved) }
         guard let target = git_reference_target(resolved) else { return nil }
         return (String(cString: git_reference_name(resolved)), OID(target))
-    }
-
-    private func commitExists(_ id: OID) throws -> Bool {
-        var raw = id.raw
-        var commit: OpaquePointer?
-        let status = git_commit_lookup(&commit, pointer, &raw)
-        if status < 0 { git_error_clear(); return false }
-        git_commit_free(commit)
-        return true
     }
 
     // MARK: Blobs
@@ -201,14 +192,7 @@ public final class Repository {
     /// Runs `body` with the tree of a commit, freed afterwards.
     @discardableResult
     func withTree<T>(ofCommit id: OID, _ body: (OpaquePointer) throws -> T) throws -> T {
-        var raw = id.raw
-        var commit: OpaquePointer?
-        try call("git_commit_lookup") { git_commit_lookup(&commit, pointer, &raw) }
-        defer { git_commit_free(commit) }
-        var tree: OpaquePointer?
-        try call("git_commit_tree") { git_commit_tree(&tree, commit) }
-        defer { git_tree_free(tree) }
-        return try body(tree!)
+        try withTree(try treeID(ofCommit: id)) { try body($0!) }
     }
 
     /// Runs `body` with a tree looked up by id (nil id: nil tree), freed afterwards.

@@ -62,16 +62,21 @@ struct WrapperTests {
         #expect(throws: GitError.self) { try Repository.discover(startingAt: empty.path + "/missing") }
     }
 
-    @Test("A merge in memory writes nothing to the repository")
-    func inMemoryMerge() throws {
+    /// A file of 10 lines, changed at `ourLine` on one branch and `theirLine` on another.
+    func diverged(ourLine: Int, theirLine: Int) throws -> (Fixture, base: String, ours: String, theirs: String) {
         let f = try Fixture()
         try f.write("a", Fixture.lines("a", 10))
         let base = try f.commit("base")
-        try f.edit("a", line: 2, to: "ours")
+        try f.edit("a", line: ourLine, to: "ours")
         let ours = try f.commit("ours")
         try f.git("checkout", "-q", base)
-        try f.edit("a", line: 8, to: "theirs")
-        let theirs = try f.commit("theirs")
+        try f.edit("a", line: theirLine, to: "theirs")
+        return (f, base, ours, try f.commit("theirs"))
+    }
+
+    @Test("A merge in memory writes nothing to the repository")
+    func inMemoryMerge() throws {
+        let (f, base, ours, theirs) = try diverged(ourLine: 2, theirLine: 8)
         try f.git("gc", "-q", "--prune=now")
         let before = try f.objectFiles()
         let repo = try Repository.discover(startingAt: f.path)
@@ -86,14 +91,7 @@ struct WrapperTests {
 
     @Test("A conflicting merge reports its sides and the marked-up text")
     func conflict() throws {
-        let f = try Fixture()
-        try f.write("a", Fixture.lines("a", 10))
-        let base = try f.commit("base")
-        try f.edit("a", line: 2, to: "ours")
-        let ours = try f.commit("ours")
-        try f.git("checkout", "-q", base)
-        try f.edit("a", line: 2, to: "theirs")
-        let theirs = try f.commit("theirs")
+        let (f, base, ours, theirs) = try diverged(ourLine: 2, theirLine: 2)
         let repo = try Repository.discover(startingAt: f.path)
         try repo.useInMemoryObjectStore()
         let tree = { (id: String) throws -> OID in try repo.treeID(ofCommit: OID(hex: id)!) }
