@@ -19,6 +19,9 @@ public struct PlanOptions: Sendable {
     public var mainline: Int?
     /// How many targets are evaluated at once.
     public var jobs = ProcessInfo.processInfo.activeProcessorCount
+    /// Merge only the files a pick changes when that gives the full merge's result (see
+    /// Docs/design.md); false always merges whole trees (`--no-fast-path`, for comparison).
+    public var fastPath = true
 
     public init() {}
 }
@@ -28,10 +31,22 @@ struct CandidateWork: Sendable {
     let commit: Commit
     /// The tree the pick is computed against: its mainline parent's (nil for a root commit).
     let baseTree: OID?
+    /// What its pick changes, file by file (empty for a skipped merge).
+    let changes: [PathChange]
     /// The paths its pick changes, sorted and joined: commits with the same key may have the
     /// same patch-id; commits with different keys cannot.
     let pathKey: String
     let paths: Set<String>
+
+    /// True when the pick only modifies the content of regular files (no file added,
+    /// deleted, renamed or changing mode): merging those files alone can then give the
+    /// whole-tree merge's result.
+    var onlyModifiesFiles: Bool {
+        changes.allSatisfy { change in
+            guard change.status == .modified, let old = change.old, let new = change.new else { return false }
+            return old.mode == new.mode && old.isRegularFile
+        }
+    }
     let request: FixRequest
     let selection: CandidateReport.Selection
     let culprits: [OID]
@@ -39,6 +54,9 @@ struct CandidateWork: Sendable {
     let targets: Set<String>
     /// Why it cannot be picked at all (a merge without `--mainline`), if so.
     let skipReason: Reason?
+    /// False when it was found by walking what the targets lack: no target contains it, and
+    /// the (costly) ancestry check is skipped.
+    let mayBeInTarget: Bool
 }
 
 /// Builds a ``Plan``: finds the source, the targets and the candidates, then has one
@@ -76,7 +94,7 @@ public struct Planner {
         let gitDirectory = repository.gitDirectory
         let perTarget = try parallelMap(targets, jobs: options.jobs) { target in
             let picker = try TargetPicker(gitDirectory: gitDirectory, target: target, source: source.branch.tip,
-                                          stacked: !options.independent)
+                                          stacked: !options.independent, fastPath: options.fastPath)
             return try picker.run(work.filter { $0.targets.contains(target.branch.name) })
         }
 
@@ -207,11 +225,13 @@ public struct Planner {
             }
         }
         let baseTree = try base.map { try repository.commit(commit.parents[$0]).tree }
-        let paths = skip == nil ? try repository.changes(from: baseTree, to: commit.tree).paths : []
+        let changes = skip == nil ? try repository.changes(from: baseTree, to: commit.tree) : []
+        let paths = changes.paths
         return CandidateWork(
-            commit: commit, baseTree: baseTree, pathKey: paths.sorted().joined(separator: "\n"), paths: paths,
+            commit: commit, baseTree: baseTree, changes: changes,
+            pathKey: paths.sorted().joined(separator: "\n"), paths: paths,
             request: request, selection: selection, culprits: culprits,
-            targets: Set(meantFor.map(\.branch.name)), skipReason: skip
+            targets: Set(meantFor.map(\.branch.name)), skipReason: skip, mayBeInTarget: selection == .argument
         )
     }
 

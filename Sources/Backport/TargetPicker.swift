@@ -10,6 +10,7 @@ final class TargetPicker {
     private let repository: Repository
     private let target: Target
     private let stacked: Bool
+    private let fastPath: Bool
     private var history: TargetHistory
     /// The tree the next candidate is picked onto: the target tip's, plus the clean picks
     /// so far when stacking.
@@ -20,11 +21,12 @@ final class TargetPicker {
     private var carried: Set<OID> = []
     private var culpritEvidence: [OID: Reason?] = [:]
 
-    init(gitDirectory: String, target: Target, source: OID, stacked: Bool) throws {
+    init(gitDirectory: String, target: Target, source: OID, stacked: Bool, fastPath: Bool) throws {
         repository = try Repository.openBare(gitDirectory: gitDirectory)
         try repository.useInMemoryObjectStore()
         self.target = target
         self.stacked = stacked
+        self.fastPath = fastPath
         currentTree = try repository.treeID(ofCommit: target.branch.tip)
         try repository.useAttributes(fromTree: currentTree)
         history = try TargetHistory(repository: repository, tip: target.branch.tip, source: source)
@@ -48,7 +50,7 @@ final class TargetPicker {
         }
         if let skip = candidate.skipReason { return result(.skipped, [skip]) }
 
-        if try repository.isAncestor(id, of: target.branch.tip) {
+        if candidate.mayBeInTarget, try repository.isAncestor(id, of: target.branch.tip) {
             return result(.alreadyApplied, [Reason(.inTargetHistory, "\(target.name) already contains this commit")])
         }
         if let carrier = history.carrier(of: id) {
@@ -71,9 +73,7 @@ final class TargetPicker {
             evidence.append(found)
         }
 
-        let merge = try repository.mergeTrees(
-            ancestor: candidate.baseTree, ours: currentTree, theirs: candidate.commit.tree,
-            labels: (target.name, "\(id.short()) (\(candidate.commit.summary))"))
+        let merge = try pick(candidate)
         guard let tree = merge.tree else {
             carried.insert(id)
             let conflicts = merge.conflicts.map { ConflictReport($0, renames: merge.renames) }
@@ -95,6 +95,54 @@ final class TargetPicker {
             }
         }
         return result(.clean, [Reason(.applies, message)] + evidence, tree: tree)
+    }
+
+    /// The three-way merge of the candidate's change into the current tree.
+    private func pick(_ candidate: CandidateWork) throws -> TreeMerge {
+        let labels = (ours: target.name, theirs: "\(candidate.commit.id.short()) (\(candidate.commit.summary))")
+        if fastPath, candidate.onlyModifiesFiles, let merge = try mergeChangedFiles(candidate, labels: labels) {
+            return merge
+        }
+        return try repository.mergeTrees(ancestor: candidate.baseTree, ours: currentTree, theirs: candidate.commit.tree, labels: labels)
+    }
+
+    /// The fast path: merges only the files the pick modifies, and writes the result by
+    /// updating those paths of the current tree.
+    ///
+    /// Gives exactly the whole-tree merge's result, because that merge also settles each of
+    /// these files alone: a file modified on one side only takes that side, a file modified
+    /// on both is a three-way text merge with the same options, and rename detection cannot
+    /// pair a file that exists in the base, the target and the fix. Returns nil (use the full
+    /// merge) whenever that reasoning does not hold for a file: the target lacks it (it may
+    /// have been renamed there), its mode differs, a `merge` attribute picks a driver, or a
+    /// version is binary.
+    private func mergeChangedFiles(_ candidate: CandidateWork, labels: (ours: String, theirs: String)) throws -> TreeMerge? {
+        var updates: [(path: String, entry: TreeEntry)] = []
+        var conflicts: [Conflict] = []
+        for change in candidate.changes {
+            guard let path = change.newPath, let base = change.old, let theirs = change.new,
+                  let ours = try repository.entry(at: path, inTree: currentTree), ours.mode == base.mode,
+                  try repository.mergeAttribute(for: path) == nil else { return nil }
+            if ours.blob == base.blob {
+                updates.append((path, theirs))
+                continue
+            }
+            if ours.blob == theirs.blob { continue }
+            for blob in [base.blob, ours.blob, theirs.blob] where try repository.isBinary(blob) { return nil }
+            let merged = try repository.mergeFile(path: path, mode: ours.mode, ancestor: base.blob, ours: ours.blob,
+                                                  theirs: theirs.blob, labels: labels)
+            if merged.automergeable {
+                updates.append((path, TreeEntry(blob: try repository.writeBlob(merged.content), mode: ours.mode)))
+            } else {
+                func side(_ entry: TreeEntry) -> ConflictSide { ConflictSide(path: path, mode: entry.mode, blob: entry.blob) }
+                conflicts.append(Conflict(ancestor: side(base), ours: side(ours), theirs: side(theirs), mergedText: merged.content))
+            }
+        }
+        guard conflicts.isEmpty else {
+            // The whole-tree merge lists conflicts in index order: by path, byte by byte.
+            return TreeMerge(tree: nil, conflicts: conflicts.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }, renames: [])
+        }
+        return TreeMerge(tree: try repository.updateTree(currentTree, setting: updates), conflicts: [], renames: [])
     }
 
     /// How `culprit` (a commit named by `Fixes:`) reached this target, or nil if it did not:

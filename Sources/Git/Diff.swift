@@ -8,6 +8,9 @@ public struct PathChange: Sendable, Hashable {
     public let oldPath: String?
     /// The path after (nil when deleted).
     public let newPath: String?
+    /// The file before and after (nil when added or deleted).
+    public let old: TreeEntry?
+    public let new: TreeEntry?
 }
 
 extension Array where Element == PathChange {
@@ -42,7 +45,9 @@ extension Repository {
                 return PathChange(
                     status: status,
                     oldPath: status == .added ? nil : String(cString: delta.old_file.path),
-                    newPath: status == .deleted ? nil : String(cString: delta.new_file.path)
+                    newPath: status == .deleted ? nil : String(cString: delta.new_file.path),
+                    old: status == .added ? nil : TreeEntry(blob: OID(delta.old_file.id), mode: UInt32(delta.old_file.mode)),
+                    new: status == .deleted ? nil : TreeEntry(blob: OID(delta.new_file.id), mode: UInt32(delta.new_file.mode))
                 )
             }
         }

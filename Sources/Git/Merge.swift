@@ -2,6 +2,12 @@ import CLibGit2
 
 /// The result of a three-way merge of trees: a tree when it merged cleanly, else conflicts.
 public struct TreeMerge: Sendable {
+    public init(tree: OID?, conflicts: [Conflict], renames: [RenameRecord]) {
+        self.tree = tree
+        self.conflicts = conflicts
+        self.renames = renames
+    }
+
     /// The merged tree, written to the object database; nil when there are conflicts.
     public let tree: OID?
     /// One entry per conflicted path (by the paths of its sides).
@@ -17,6 +23,12 @@ public struct ConflictSide: Sendable, Hashable {
     public let path: String
     public let mode: UInt32
     public let blob: OID
+
+    public init(path: String, mode: UInt32, blob: OID) {
+        self.path = path
+        self.mode = mode
+        self.blob = blob
+    }
 }
 
 /// A conflicted path as the merge left it in the index (stages 1, 2, 3).
@@ -27,6 +39,13 @@ public struct Conflict: Sendable {
     /// For a conflict with both ours and theirs: the file as a three-way text merge leaves
     /// it, with `<<<<<<<`/`=======`/`>>>>>>>` markers, as `git cherry-pick` would write it.
     public let mergedText: [UInt8]?
+
+    public init(ancestor: ConflictSide?, ours: ConflictSide?, theirs: ConflictSide?, mergedText: [UInt8]?) {
+        self.ancestor = ancestor
+        self.ours = ours
+        self.theirs = theirs
+        self.mergedText = mergedText
+    }
 
     /// The path people know the file by: ours, else theirs, else the ancestor's.
     public var path: String { ours?.path ?? theirs?.path ?? ancestor?.path ?? "" }

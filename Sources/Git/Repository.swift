@@ -180,13 +180,11 @@ public final class Repository {
 
     /// The bytes of a blob.
     func blobBytes(_ id: OID) throws -> [UInt8] {
-        var raw = id.raw
-        var blob: OpaquePointer?
-        try call("git_blob_lookup") { git_blob_lookup(&blob, pointer, &raw) }
-        defer { git_blob_free(blob) }
-        let size = Int(git_blob_rawsize(blob))
-        guard size > 0, let bytes = git_blob_rawcontent(blob) else { return [] }
-        return Array(UnsafeRawBufferPointer(start: bytes, count: size))
+        try withBlob(id) { blob in
+            let size = Int(git_blob_rawsize(blob))
+            guard size > 0, let bytes = git_blob_rawcontent(blob) else { return [] }
+            return Array(UnsafeRawBufferPointer(start: bytes, count: size))
+        }
     }
 
     /// Runs `body` with the tree of a commit, freed afterwards.

@@ -48,6 +48,9 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .customLong("no-color"), help: "No colour, even on a terminal.")
     var noColor = false
 
+    @Flag(name: .customLong("no-fast-path"), help: ArgumentHelp("Always merge whole trees (for comparing with the fast path).", visibility: .hidden))
+    var noFastPath = false
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let mainline, mainline < 1 { throw ValidationError("--mainline is a parent number, 1 or more") }
@@ -68,6 +71,7 @@ struct PlanCommand: ParsableCommand {
             options.independent = independent
             options.mainline = mainline
             if let jobs { options.jobs = jobs }
+            options.fastPath = !noFastPath
             let plan = try Planner(repository: repository, settings: settings).plan(options)
             switch format {
             case .text: write(TextRenderer(colour: useColour(disabled: noColor)).render(plan))

@@ -79,3 +79,57 @@ struct DifferentialTests {
         #expect(try assertAgreesWithGit(f, p) == 6)
     }
 }
+
+/// The fast path (merging only the files a pick modifies) must give exactly what the
+/// whole-tree merge gives: outcome, tree, conflicts with their kinds, regions and lines.
+@Suite("Fast path agrees with the full merge")
+struct FastPathTests {
+    func assertSame(_ fixture: Fixture, _ configure: (inout PlanOptions) -> Void = { _ in }) throws {
+        let fast = try plan(fixture) { configure(&$0); $0.fastPath = true }
+        let full = try plan(fixture) { configure(&$0); $0.fastPath = false }
+        #expect(fast.results.count == full.results.count)
+        for (a, b) in zip(fast.results, full.results) {
+            #expect(a.commit == b.commit && a.target == b.target)
+            #expect(a.outcome == b.outcome, "\(a.commit.short()) on \(a.target)")
+            #expect(a.tree == b.tree, "\(a.commit.short()) on \(a.target)")
+            #expect(a.conflicts == b.conflicts, "\(a.commit.short()) on \(a.target)")
+        }
+    }
+
+    @Test("On the sample repository, stacked and independent, every commit")
+    func sampleRepository() throws {
+        let f = try Fixture(initialize: false)
+        try #require(try run(packageRoot + "/Scripts/sample-repo", [f.path], in: packageRoot).status == 0)
+        try assertSame(f) { $0.all = true }
+        try assertSame(f) { $0.all = true; $0.independent = true }
+        try assertSame(f)
+    }
+
+    @Test("Where a file was renamed, deleted, made binary or given a merge driver on the target")
+    func fallbacks() throws {
+        let f = try baseFixture()
+        try f.write("c.txt", Fixture.lines("c", 20))
+        try f.write("d.bin", "binary\u{0}content\n")
+        try f.write("e.sh", "#!/bin/sh\necho e\n")
+        try f.commit("more files")
+        try f.git("branch", "-f", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.git("mv", "a.txt", "renamed-a.txt")
+        try f.edit("c.txt", line: 10, to: "release c10")
+        try f.write(".gitattributes", "c.txt merge=binary\n")
+        try f.git("rm", "-q", "b.txt")
+        try f.git("update-index", "--chmod=+x", "e.sh")
+        try f.commit("release: rename a, binary merge for c, drop b, e executable")
+        try f.git("checkout", "-q", "main")
+        for (i, file) in ["a.txt", "b.txt", "c.txt"].enumerated() {
+            try f.edit(file, line: 3 + i, to: "main fix \(i)")
+            try f.commit("fix \(file)\n\nBackport-To: 1.0")
+        }
+        try f.write("d.bin", "binary\u{0}main\n")
+        try f.commit("fix d.bin\n\nBackport-To: 1.0")
+        try f.write("e.sh", "#!/bin/sh\necho fixed\n")
+        try f.commit("fix e.sh\n\nBackport-To: 1.0")
+        try assertSame(f)
+        try assertSame(f) { $0.independent = true }
+    }
+}

@@ -1,0 +1,136 @@
+import CLibGit2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file in a tree: its blob and its mode (`0o100644`, `0o100755`, `0o120000`...).
+public struct TreeEntry: Sendable, Hashable {
+    public let blob: OID
+    public let mode: UInt32
+
+    public init(blob: OID, mode: UInt32) {
+        self.blob = blob
+        self.mode = mode
+    }
+
+    /// A regular file, executable or not (not a link, a submodule or a tree).
+    public var isRegularFile: Bool { mode == 0o100644 || mode == 0o100755 }
+}
+
+/// The three-way merge of one file's content.
+public struct FileMerge: Sendable {
+    /// True when the merge has no conflict; `content` is then the merged file.
+    public let automergeable: Bool
+    /// The merged file, with conflict markers where it did not merge.
+    public let content: [UInt8]
+}
+
+extension Repository {
+    /// The file at `path` in `tree`, or nil when there is none (or it is a folder).
+    /// Wraps `git_tree_entry_bypath`.
+    public func entry(at path: String, inTree tree: OID) throws -> TreeEntry? {
+        try withTree(tree) { handle in
+            var entry: OpaquePointer?
+            let status = git_tree_entry_bypath(&entry, handle, path)
+            if status == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
+            if status < 0 { throw lastError(code: status, function: "git_tree_entry_bypath") }
+            defer { git_tree_entry_free(entry) }
+            guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+            return TreeEntry(blob: OID(git_tree_entry_id(entry)!), mode: git_tree_entry_filemode(entry).rawValue)
+        }
+    }
+
+    /// The `merge` attribute of `path` as libgit2's merge sees it (after
+    /// ``useAttributes(fromTree:)``, the target's): nil when unspecified, `"set"`,
+    /// `"unset"`, or the driver's name. Wraps `git_attr_get`.
+    public func mergeAttribute(for path: String) throws -> String? {
+        var value: UnsafePointer<CChar>?
+        try call("git_attr_get") { git_attr_get(&value, pointer, 0, path, "merge") }
+        switch git_attr_value(value) {
+        case GIT_ATTR_VALUE_UNSPECIFIED: return nil
+        case GIT_ATTR_VALUE_TRUE: return "set"
+        case GIT_ATTR_VALUE_FALSE: return "unset"
+        default: return value.map { String(cString: $0) }
+        }
+    }
+
+    /// True when git would treat the blob's content as binary. Wraps `git_blob_is_binary`.
+    public func isBinary(_ blob: OID) throws -> Bool {
+        try withBlob(blob) { git_blob_is_binary($0) == 1 }
+    }
+
+    /// Merges three versions of one file's content, as the merge of trees does for a file
+    /// changed on both sides (same options: `git_merge_file_options` defaults), with the
+    /// given labels on the conflict markers. Wraps `git_merge_file`.
+    public func mergeFile(path: String, mode: UInt32, ancestor: OID, ours: OID, theirs: OID,
+                          labels: (ours: String, theirs: String)) throws -> FileMerge {
+        try withBlob(ancestor) { a in
+            try withBlob(ours) { o in
+                try withBlob(theirs) { t in
+                    try path.withCString { cPath in
+                        func input(_ blob: OpaquePointer) throws -> git_merge_file_input {
+                            var input = git_merge_file_input()
+                            try call("git_merge_file_input_init") { git_merge_file_input_init(&input, UInt32(GIT_MERGE_FILE_INPUT_VERSION)) }
+                            input.ptr = git_blob_rawcontent(blob)?.assumingMemoryBound(to: CChar.self)
+                            input.size = Int(git_blob_rawsize(blob))
+                            input.path = cPath
+                            input.mode = mode
+                            return input
+                        }
+                        var ancestorInput = try input(a), oursInput = try input(o), theirsInput = try input(t)
+                        var options = git_merge_file_options()
+                        try call("git_merge_file_options_init") { git_merge_file_options_init(&options, UInt32(GIT_MERGE_FILE_OPTIONS_VERSION)) }
+                        var result = git_merge_file_result()
+                        try labels.ours.withCString { ourLabel in
+                            try labels.theirs.withCString { theirLabel in
+                                options.our_label = ourLabel
+                                options.their_label = theirLabel
+                                try call("git_merge_file") { git_merge_file(&result, &ancestorInput, &oursInput, &theirsInput, &options) }
+                            }
+                        }
+                        defer { git_merge_file_result_free(&result) }
+                        let content = result.ptr.map { Array(UnsafeRawBufferPointer(start: $0, count: result.len)) } ?? []
+                        return FileMerge(automergeable: result.automergeable == 1, content: content)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes a blob (to memory after ``useInMemoryObjectStore()``).
+    /// Wraps `git_blob_create_from_buffer`.
+    public func writeBlob(_ bytes: [UInt8]) throws -> OID {
+        var id = git_oid()
+        _ = try bytes.withUnsafeBytes { buffer in
+            try call("git_blob_create_from_buffer") { git_blob_create_from_buffer(&id, pointer, buffer.baseAddress, buffer.count) }
+        }
+        return OID(id)
+    }
+
+    /// A tree like `tree` with each path set to its entry, written without reading the
+    /// rest of the tree. Wraps `git_tree_create_updated`.
+    public func updateTree(_ tree: OID, setting entries: [(path: String, entry: TreeEntry)]) throws -> OID {
+        guard !entries.isEmpty else { return tree }
+        let paths = entries.map { strdup($0.path) }
+        defer { paths.forEach { free($0) } }
+        var updates = entries.enumerated().map { i, item in
+            git_tree_update(action: GIT_TREE_UPDATE_UPSERT, id: item.entry.blob.raw,
+                            filemode: git_filemode_t(rawValue: item.entry.mode), path: paths[i])
+        }
+        var out = git_oid()
+        try withTree(tree) { baseline in
+            try call("git_tree_create_updated") { git_tree_create_updated(&out, pointer, baseline, updates.count, &updates) }
+        }
+        return OID(out)
+    }
+
+    func withBlob<T>(_ id: OID, _ body: (OpaquePointer) throws -> T) throws -> T {
+        var raw = id.raw
+        var blob: OpaquePointer?
+        try call("git_blob_lookup") { git_blob_lookup(&blob, pointer, &raw) }
+        defer { git_blob_free(blob) }
+        return try body(blob!)
+    }
+}
