@@ -30,6 +30,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The benchmark's libgit2 floor (a plain git_cherrypick_commit loop); Scripts/bench runs it.
+        .executableTarget(name: "backport-bench", dependencies: ["Git"]),
         // Fixture repositories built with the git command line, for every test target.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),

@@ -54,9 +54,8 @@ struct CandidateWork: Sendable {
     let targets: Set<String>
     /// Why it cannot be picked at all (a merge without `--mainline`), if so.
     let skipReason: Reason?
-    /// False when it was found by walking what the targets lack: no target contains it, and
-    /// the (costly) ancestry check is skipped.
-    let mayBeInTarget: Bool
+    /// The targets (by full reference name) whose history already contains it.
+    let containedIn: Set<String>
 }
 
 /// Builds a ``Plan``: finds the source, the targets and the candidates, then has one
@@ -178,16 +177,24 @@ public struct Planner {
             }
         }
         var seen = Set<OID>()
-        return try ids.filter { seen.insert($0).inserted }.map { id in
+        ids = ids.filter { seen.insert($0).inserted }
+        // One walk per target says which of them it lacks: far cheaper than asking, commit
+        // by commit, whether the target descends from it.
+        var missing: [String: Set<OID>] = [:]
+        for target in targets {
+            missing[target.branch.name] = Set(try repository.walk(from: ids, hiding: [target.branch.tip]))
+        }
+        return try ids.map { id in
             let commit = try repository.commit(id)
+            let containedIn = Set(targets.map(\.branch.name).filter { !missing[$0]!.contains(id) })
             return try prepare(commit, request: FixRequest(trailers: commit.trailers, settings: settings),
-                               selection: .argument, among: targets, options: options)
+                               selection: .argument, among: targets, containedIn: containedIn, options: options)
         }
     }
 
     /// Reads what every worker needs of a candidate, once.
     private func prepare(_ commit: Commit, request: FixRequest, selection: CandidateReport.Selection,
-                         among targets: [Target], options: PlanOptions) throws -> CandidateWork {
+                         among targets: [Target], containedIn: Set<String> = [], options: PlanOptions) throws -> CandidateWork {
         var request = request
         // Trailers choose the targets only when they are why the commit was chosen.
         var meantFor = targets
@@ -231,7 +238,7 @@ public struct Planner {
             commit: commit, baseTree: baseTree, changes: changes,
             pathKey: paths.sorted().joined(separator: "\n"), paths: paths,
             request: request, selection: selection, culprits: culprits,
-            targets: Set(meantFor.map(\.branch.name)), skipReason: skip, mayBeInTarget: selection == .argument
+            targets: Set(meantFor.map(\.branch.name)), skipReason: skip, containedIn: containedIn
         )
     }
 

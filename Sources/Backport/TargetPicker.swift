@@ -50,7 +50,7 @@ final class TargetPicker {
         }
         if let skip = candidate.skipReason { return result(.skipped, [skip]) }
 
-        if candidate.mayBeInTarget, try repository.isAncestor(id, of: target.branch.tip) {
+        if candidate.containedIn.contains(target.branch.name) {
             return result(.alreadyApplied, [Reason(.inTargetHistory, "\(target.name) already contains this commit")])
         }
         if let carrier = history.carrier(of: id) {
@@ -128,9 +128,8 @@ final class TargetPicker {
                 continue
             }
             if ours.blob == theirs.blob { continue }
-            for blob in [base.blob, ours.blob, theirs.blob] where try repository.isBinary(blob) { return nil }
-            let merged = try repository.mergeFile(path: path, mode: ours.mode, ancestor: base.blob, ours: ours.blob,
-                                                  theirs: theirs.blob, labels: labels)
+            guard let merged = try repository.mergeTextFile(path: path, mode: ours.mode, ancestor: base.blob, ours: ours.blob,
+                                                            theirs: theirs.blob, labels: labels) else { return nil }
             if merged.automergeable {
                 updates.append((path, TreeEntry(blob: try repository.writeBlob(merged.content), mode: ours.mode)))
             } else {

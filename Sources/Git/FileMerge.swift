@@ -56,20 +56,17 @@ extension Repository {
         }
     }
 
-    /// True when git would treat the blob's content as binary. Wraps `git_blob_is_binary`.
-    public func isBinary(_ blob: OID) throws -> Bool {
-        try withBlob(blob) { git_blob_is_binary($0) == 1 }
-    }
-
-    /// Merges three versions of one file's content, as the merge of trees does for a file
-    /// changed on both sides (same options: `git_merge_file_options` defaults), with the
-    /// given labels on the conflict markers. Wraps `git_merge_file`.
-    public func mergeFile(path: String, mode: UInt32, ancestor: OID, ours: OID, theirs: OID,
-                          labels: (ours: String, theirs: String)) throws -> FileMerge {
+    /// Merges three versions of one file's content, as the merge of trees does for a text
+    /// file changed on both sides (same options: `git_merge_file_options` defaults), with the
+    /// given labels on the conflict markers. Nil when a version is binary (git's test:
+    /// `git_blob_is_binary`), which that merge settles differently. Wraps `git_merge_file`.
+    public func mergeTextFile(path: String, mode: UInt32, ancestor: OID, ours: OID, theirs: OID,
+                              labels: (ours: String, theirs: String)) throws -> FileMerge? {
         try withBlob(ancestor) { a in
             try withBlob(ours) { o in
                 try withBlob(theirs) { t in
-                    try path.withCString { cPath in
+                    if [a, o, t].contains(where: { git_blob_is_binary($0) == 1 }) { return nil }
+                    return try path.withCString { cPath in
                         func input(_ blob: OpaquePointer) throws -> git_merge_file_input {
                             var input = git_merge_file_input()
                             try call("git_merge_file_input_init") { git_merge_file_input_init(&input, UInt32(GIT_MERGE_FILE_INPUT_VERSION)) }

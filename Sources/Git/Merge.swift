@@ -187,3 +187,22 @@ extension Repository {
         }
     }
 }
+
+extension Repository {
+    /// libgit2's own in-memory cherry-pick of `commit` onto `onto`: true when it leaves
+    /// conflicts. Used as the benchmark's floor (a plain `git_cherrypick_commit` loop); the
+    /// engine uses ``mergeTrees(ancestor:ours:theirs:labels:)`` and its fast path instead.
+    /// Wraps `git_cherrypick_commit`.
+    public func cherrypickCommitConflicts(_ commit: OID, onto: OID, mainline: UInt32 = 0) throws -> Bool {
+        try withCommit(commit) { picked in
+            try withCommit(onto) { ours in
+                var options = git_merge_options()
+                try call("git_merge_options_init") { git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)) }
+                var index: OpaquePointer?
+                try call("git_cherrypick_commit") { git_cherrypick_commit(&index, pointer, picked, ours, mainline, &options) }
+                defer { git_index_free(index) }
+                return git_index_has_conflicts(index) == 1
+            }
+        }
+    }
+}
