@@ -77,15 +77,9 @@ extension Repository {
                             return input
                         }
                         var ancestorInput = try input(a), oursInput = try input(o), theirsInput = try input(t)
-                        var options = git_merge_file_options()
-                        try call("git_merge_file_options_init") { git_merge_file_options_init(&options, UInt32(GIT_MERGE_FILE_OPTIONS_VERSION)) }
                         var result = git_merge_file_result()
-                        try labels.ours.withCString { ourLabel in
-                            try labels.theirs.withCString { theirLabel in
-                                options.our_label = ourLabel
-                                options.their_label = theirLabel
-                                try call("git_merge_file") { git_merge_file(&result, &ancestorInput, &oursInput, &theirsInput, &options) }
-                            }
+                        try withMergeFileOptions(labels: labels) { options in
+                            try call("git_merge_file") { git_merge_file(&result, &ancestorInput, &oursInput, &theirsInput, &options) }
                         }
                         defer { git_merge_file_result_free(&result) }
                         let content = result.ptr.map { Array(UnsafeRawBufferPointer(start: $0, count: result.len)) } ?? []

@@ -159,21 +159,28 @@ extension Repository {
 
     private func mergedText(ancestor: UnsafePointer<git_index_entry>?, ours: UnsafePointer<git_index_entry>,
                             theirs: UnsafePointer<git_index_entry>, labels: (ours: String, theirs: String)) throws -> [UInt8] {
-        var options = git_merge_file_options()
-        try call("git_merge_file_options_init") { git_merge_file_options_init(&options, UInt32(GIT_MERGE_FILE_OPTIONS_VERSION)) }
         var result = git_merge_file_result()
-        try labels.ours.withCString { ourLabel in
-            try labels.theirs.withCString { theirLabel in
-                options.our_label = ourLabel
-                options.their_label = theirLabel
-                try call("git_merge_file_from_index") {
-                    git_merge_file_from_index(&result, pointer, ancestor, ours, theirs, &options)
-                }
-            }
+        try withMergeFileOptions(labels: labels) { options in
+            try call("git_merge_file_from_index") { git_merge_file_from_index(&result, pointer, ancestor, ours, theirs, &options) }
         }
         defer { git_merge_file_result_free(&result) }
         guard let bytes = result.ptr, result.len > 0 else { return [] }
         return Array(UnsafeRawBufferPointer(start: bytes, count: result.len))
+    }
+
+    /// Runs `body` with merge-file options at libgit2's defaults (those `git_merge_trees`
+    /// uses) and the given labels on the conflict markers.
+    @discardableResult
+    func withMergeFileOptions<T>(labels: (ours: String, theirs: String), _ body: (inout git_merge_file_options) throws -> T) throws -> T {
+        var options = git_merge_file_options()
+        try call("git_merge_file_options_init") { git_merge_file_options_init(&options, UInt32(GIT_MERGE_FILE_OPTIONS_VERSION)) }
+        return try labels.ours.withCString { ourLabel in
+            try labels.theirs.withCString { theirLabel in
+                options.our_label = ourLabel
+                options.their_label = theirLabel
+                return try body(&options)
+            }
+        }
     }
 
     private func renames(in index: OpaquePointer) -> [RenameRecord] {
