@@ -167,15 +167,7 @@ public final class Repository {
     ///
     /// Wraps `git_tree_entry_bypath` and `git_blob_lookup`.
     public func blobContent(at path: String, inCommit commit: OID) throws -> [UInt8]? {
-        try withTree(ofCommit: commit) { tree in
-            var entry: OpaquePointer?
-            let status = git_tree_entry_bypath(&entry, tree, path)
-            if status == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
-            if status < 0 { throw lastError(code: status, function: "git_tree_entry_bypath") }
-            defer { git_tree_entry_free(entry) }
-            guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
-            return try blobBytes(OID(git_tree_entry_id(entry)!))
-        }
+        try entry(at: path, inTree: try treeID(ofCommit: commit)).map { try blobBytes($0.blob) }
     }
 
     /// The bytes of a blob.
@@ -185,12 +177,6 @@ public final class Repository {
             guard size > 0, let bytes = git_blob_rawcontent(blob) else { return [] }
             return Array(UnsafeRawBufferPointer(start: bytes, count: size))
         }
-    }
-
-    /// Runs `body` with the tree of a commit, freed afterwards.
-    @discardableResult
-    func withTree<T>(ofCommit id: OID, _ body: (OpaquePointer) throws -> T) throws -> T {
-        try withTree(try treeID(ofCommit: id)) { try body($0!) }
     }
 
     /// Runs `body` with a tree looked up by id (nil id: nil tree), freed afterwards.
