@@ -33,10 +33,8 @@ struct CandidateWork: Sendable {
     let baseTree: OID?
     /// What its pick changes, file by file (empty for a skipped merge).
     let changes: [PathChange]
-    /// The paths its pick changes, sorted and joined: commits with the same key may have the
-    /// same patch-id; commits with different keys cannot.
+    /// `changes.pathKey`, computed once because every target looks it up.
     let pathKey: String
-    let paths: Set<String>
 
     /// True when the pick only modifies the content of regular files (no file added,
     /// deleted, renamed or changing mode): merging those files alone can then give the
@@ -231,12 +229,10 @@ public struct Planner {
                 skip = Reason(.mergeCommit, "merge commit; pick it with --mainline <parent> or pick its commits")
             }
         }
-        let baseTree = try base.map { try repository.commit(commit.parents[$0]).tree }
+        let baseTree = try base.map { try repository.treeID(ofCommit: commit.parents[$0]) }
         let changes = skip == nil ? try repository.changes(from: baseTree, to: commit.tree) : []
-        let paths = changes.paths
         return CandidateWork(
-            commit: commit, baseTree: baseTree, changes: changes,
-            pathKey: paths.sorted().joined(separator: "\n"), paths: paths,
+            commit: commit, baseTree: baseTree, changes: changes, pathKey: changes.pathKey,
             request: request, selection: selection, culprits: culprits,
             targets: Set(meantFor.map(\.branch.name)), skipReason: skip, containedIn: containedIn
         )

@@ -72,14 +72,19 @@ public struct BranchFinder {
     /// or, when `names` is empty, every branch matching the target patterns. Sorted
     /// oldest release first. The source is never a target.
     public func targets(named names: [String] = [], excluding source: Source) throws -> [Target] {
-        let found = try discoveredTargets(excluding: source)
-        guard !names.isEmpty else { return found }
+        guard !names.isEmpty else { return try discoveredTargets(excluding: source) }
+        // Listed only when a name is a version rather than a branch.
+        var found: [Target]?
         var result: [Target] = []
         for name in names {
             let target: Target
             if let branch = try branch(named: name) {
                 target = Target(branch: branch, version: version(ofBranch: branch))
-            } else if let version = Version(parsing: name), let match = found.first(where: { $0.version == version }) {
+            } else if let version = Version(parsing: name) {
+                if found == nil { found = try discoveredTargets(excluding: source) }
+                guard let match = found!.first(where: { $0.version == version }) else {
+                    throw BackportError.unknownBranch(name, role: "target")
+                }
                 target = match
             } else {
                 throw BackportError.unknownBranch(name, role: "target")

@@ -1,5 +1,11 @@
 import Git
 
+extension Array where Element == PathChange {
+    /// The paths the changes name, sorted and joined: commits with the same key may have
+    /// the same patch-id; commits with different keys cannot.
+    var pathKey: String { paths.sorted().joined(separator: "\n") }
+}
+
 /// What a target already carries that its ancestry does not show: the commits on the
 /// target since it left the source, with the upstream commits their markers name and
 /// their patch-ids (computed only where a match is possible).
@@ -29,7 +35,7 @@ struct TargetHistory {
             }
             guard commit.parents.count <= 1 else { continue }
             let baseTree = try commit.parents.first.map { try repository.treeID(ofCommit: $0) }
-            let key = try repository.changes(from: baseTree, to: commit.tree).paths.sorted().joined(separator: "\n")
+            let key = try repository.changes(from: baseTree, to: commit.tree).pathKey
             guard !key.isEmpty else { continue }
             byPathKey[key, default: []].append(OwnCommit(id: id, baseTree: baseTree, tree: commit.tree))
         }

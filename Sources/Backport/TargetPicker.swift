@@ -90,7 +90,7 @@ final class TargetPicker {
         if stacked {
             currentTree = tree
             stackedPicks += 1
-            if candidate.paths.contains(where: { $0 == ".gitattributes" || $0.hasSuffix("/.gitattributes") }) {
+            if candidate.changes.paths.contains(where: { $0 == ".gitattributes" || $0.hasSuffix("/.gitattributes") }) {
                 try repository.useAttributes(fromTree: tree)
             }
         }
@@ -159,7 +159,7 @@ final class TargetPicker {
         } else {
             let commit = try repository.commit(culprit)
             let baseTree = try commit.parents.first.map { try repository.treeID(ofCommit: $0) }
-            let key = try repository.changes(from: baseTree, to: commit.tree).paths.sorted().joined(separator: "\n")
+            let key = try repository.changes(from: baseTree, to: commit.tree).pathKey
             if let twin = try history.equivalent(pathKey: key, patchID: { try repository.patchID(from: baseTree, to: commit.tree) }) {
                 found = Reason(.fixesInTarget, "the commit it fixes, \(culprit.short()), was backported to \(target.name) as \(twin.short()) (same patch-id)", commit: culprit)
             }
