@@ -29,25 +29,12 @@ public struct PlanOptions: Sendable {
 /// A candidate with everything the workers need, computed once for all targets.
 struct CandidateWork: Sendable {
     let commit: Commit
-    /// The tree the pick is computed against: its mainline parent's (nil for a root commit).
-    let baseTree: OID?
-    /// What its pick changes, file by file (empty for a skipped merge).
-    let changes: [PathChange]
-    /// `changes.pathKey`, computed once because every target looks it up.
-    let pathKey: String
-
-    /// True when the pick only modifies the content of regular files (no file added,
-    /// deleted, renamed or changing mode): merging those files alone can then give the
-    /// whole-tree merge's result.
-    var onlyModifiesFiles: Bool {
-        changes.allSatisfy { change in
-            guard change.status == .modified, let old = change.old, let new = change.new else { return false }
-            return old.mode == new.mode && old.isRegularFile
-        }
-    }
+    /// What its pick changes: against its mainline parent (the first, or `--mainline`'s).
+    let change: CommitChange
     let request: FixRequest
     let selection: CandidateReport.Selection
-    let culprits: [OID]
+    /// The commits its `Fixes:` trailers name, each with its change (for patch-id evidence).
+    let culprits: [CommitChange]
     /// The targets (by full reference name) it is to be tried on.
     let targets: Set<String>
     /// Why it cannot be picked at all (a merge without `--mainline`), if so.
@@ -106,7 +93,7 @@ public struct Planner {
                     author: Person(name: item.commit.author.name, email: item.commit.author.email),
                     trailers: item.request.trailers,
                     selectedBy: item.selection,
-                    fixes: item.culprits,
+                    fixes: item.culprits.map(\.commit),
                     targets: targets.filter { item.targets.contains($0.branch.name) }.map(\.name),
                     warnings: item.request.warnings
                 )
@@ -204,11 +191,11 @@ public struct Planner {
                 }
             }
         }
-        var culprits: [OID] = []
+        var culprits: [CommitChange] = []
         for written in request.culprits {
             do {
                 if let id = try repository.lookupCommit(prefix: written) {
-                    culprits.append(id)
+                    culprits.append(CommitChange(try repository.commit(id)))
                 } else {
                     request.warnings.append("Fixes: names \(written), which is not a commit in this repository")
                 }
@@ -218,7 +205,7 @@ public struct Planner {
         }
 
         var skip: Reason?
-        var base: Int? = commit.parents.isEmpty ? nil : 0
+        var base = 0
         if commit.isMerge {
             if let mainline = options.mainline {
                 guard mainline >= 1, mainline <= commit.parents.count else {
@@ -229,10 +216,9 @@ public struct Planner {
                 skip = Reason(.mergeCommit, "merge commit; pick it with --mainline <parent> or pick its commits")
             }
         }
-        let baseTree = try base.map { try repository.treeID(ofCommit: commit.parents[$0]) }
-        let changes = skip == nil ? try repository.changes(from: baseTree, to: commit.tree) : []
+        let change = CommitChange(commit: commit.id, parent: commit.parents.isEmpty ? nil : commit.parents[base], tree: commit.tree)
         return CandidateWork(
-            commit: commit, baseTree: baseTree, changes: changes, pathKey: changes.pathKey,
+            commit: commit, change: change,
             request: request, selection: selection, culprits: culprits,
             targets: Set(meantFor.map(\.branch.name)), skipReason: skip, containedIn: containedIn
         )

@@ -56,19 +56,17 @@ final class TargetPicker {
         if let carrier = history.carrier(of: id) {
             return result(.alreadyApplied, [Reason(.marker, "\(carrier.short()) on \(target.name) names it as its upstream commit", commit: carrier)])
         }
-        if let twin = try history.equivalent(pathKey: candidate.pathKey, patchID: {
-            try repository.patchID(from: candidate.baseTree, to: candidate.commit.tree)
-        }) {
+        if let twin = try history.equivalent(to: candidate.change) {
             return result(.alreadyApplied, [Reason(.samePatchID, "\(twin.short()) on \(target.name) makes the same change (same patch-id)", commit: twin)])
         }
 
         var evidence: [Reason] = []
         if !candidate.culprits.isEmpty {
             guard let found = try candidate.culprits.lazy.compactMap({ try self.evidence(forCulprit: $0) }).first else {
-                let names = candidate.culprits.map { $0.short() }.joined(separator: ", ")
+                let names = candidate.culprits.map { $0.commit.short() }.joined(separator: ", ")
                 return result(.notAffected, [Reason(.fixesNotInTarget,
                     "the commit it fixes (\(names)) is not in \(target.name)'s history, nor carried there as a backport",
-                    commit: candidate.culprits[0])])
+                    commit: candidate.culprits[0].commit)])
             }
             evidence.append(found)
         }
@@ -90,7 +88,7 @@ final class TargetPicker {
         if stacked {
             currentTree = tree
             stackedPicks += 1
-            if candidate.changes.paths.contains(where: { $0 == ".gitattributes" || $0.hasSuffix("/.gitattributes") }) {
+            if try candidate.change.changes(repository).paths.contains(where: { $0 == ".gitattributes" || $0.hasSuffix("/.gitattributes") }) {
                 try repository.useAttributes(fromTree: tree)
             }
         }
@@ -100,10 +98,11 @@ final class TargetPicker {
     /// The three-way merge of the candidate's change into the current tree.
     private func pick(_ candidate: CandidateWork) throws -> TreeMerge {
         let labels = (ours: target.name, theirs: "\(candidate.commit.id.short()) (\(candidate.commit.summary))")
-        if fastPath, candidate.onlyModifiesFiles, let merge = try mergeChangedFiles(candidate, labels: labels) {
+        if fastPath, let merge = try mergeChangedFiles(candidate, labels: labels) {
             return merge
         }
-        return try repository.mergeTrees(ancestor: candidate.baseTree, ours: currentTree, theirs: candidate.commit.tree, labels: labels)
+        return try repository.mergeTrees(ancestor: try candidate.change.baseTree(repository), ours: currentTree,
+                                         theirs: candidate.commit.tree, labels: labels)
     }
 
     /// The fast path: merges only the files the pick modifies, and writes the result by
@@ -115,11 +114,16 @@ final class TargetPicker {
     /// pair a file that exists in the base, the target and the fix. Returns nil (use the full
     /// merge) whenever that reasoning does not hold for a file: the target lacks it (it may
     /// have been renamed there), its mode differs, a `merge` attribute picks a driver, or a
-    /// version is binary.
+    /// version is binary; and when the pick does more than modify regular files (adds,
+    /// deletes, changes a mode or a file's type).
     private func mergeChangedFiles(_ candidate: CandidateWork, labels: (ours: String, theirs: String)) throws -> TreeMerge? {
+        let changes = try candidate.change.changes(repository)
+        guard changes.allSatisfy({ $0.status == .modified && $0.old!.mode == $0.new!.mode && $0.old!.isRegularFile }) else {
+            return nil
+        }
         var updates: [(path: String, entry: TreeEntry)] = []
         var conflicts: [Conflict] = []
-        for change in candidate.changes {
+        for change in changes {
             guard let path = change.newPath, let base = change.old, let theirs = change.new,
                   let ours = try repository.entry(at: path, inTree: currentTree), ours.mode == base.mode,
                   try repository.mergeAttribute(for: path) == nil else { return nil }
@@ -146,7 +150,8 @@ final class TargetPicker {
 
     /// How `culprit` (a commit named by `Fixes:`) reached this target, or nil if it did not:
     /// in its history, as a backport (marker or patch-id), or picked earlier in this plan.
-    private func evidence(forCulprit culprit: OID) throws -> Reason? {
+    private func evidence(forCulprit change: CommitChange) throws -> Reason? {
+        let culprit = change.commit
         if carried.contains(culprit) {
             return Reason(.fixesInTarget, "the commit it fixes, \(culprit.short()), is picked earlier in this plan", commit: culprit)
         }
@@ -156,13 +161,8 @@ final class TargetPicker {
             found = Reason(.fixesInTarget, "the commit it fixes, \(culprit.short()), is in \(target.name)'s history", commit: culprit)
         } else if let carrier = history.carrier(of: culprit) {
             found = Reason(.fixesInTarget, "the commit it fixes, \(culprit.short()), was backported to \(target.name) as \(carrier.short())", commit: culprit)
-        } else {
-            let commit = try repository.commit(culprit)
-            let baseTree = try commit.parents.first.map { try repository.treeID(ofCommit: $0) }
-            let key = try repository.changes(from: baseTree, to: commit.tree).pathKey
-            if let twin = try history.equivalent(pathKey: key, patchID: { try repository.patchID(from: baseTree, to: commit.tree) }) {
-                found = Reason(.fixesInTarget, "the commit it fixes, \(culprit.short()), was backported to \(target.name) as \(twin.short()) (same patch-id)", commit: culprit)
-            }
+        } else if let twin = try history.equivalent(to: change) {
+            found = Reason(.fixesInTarget, "the commit it fixes, \(culprit.short()), was backported to \(target.name) as \(twin.short()) (same patch-id)", commit: culprit)
         }
         culpritEvidence[culprit] = found
         return found

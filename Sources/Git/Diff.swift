@@ -1,4 +1,9 @@
 import CLibGit2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One file of a diff.
 public struct PathChange: Sendable, Hashable {
@@ -26,53 +31,100 @@ extension Array where Element == PathChange {
 }
 
 extension Repository {
-    /// The files that differ between two trees (nil `old`: the empty tree), without
-    /// computing any file's content diff. Wraps `git_diff_tree_to_tree`.
+    /// The files that differ between two trees (nil `old`: the empty tree), as
+    /// `git_diff_tree_to_tree` reports them without rename detection or content diffs
+    /// (a file whose type changes is a deletion and an addition), in path order.
+    ///
+    /// Compares the trees entry by entry and descends only into subtrees whose ids differ,
+    /// so a commit's changes cost in proportion to the folders it touches; libgit2's diff
+    /// iterates every file of both trees (about 0.7 ms per commit on a 5,000-file tree).
     public func changes(from old: OID?, to new: OID) throws -> [PathChange] {
-        try withDiff(from: old, to: new) { diff in
-            (0..<git_diff_num_deltas(diff)).map { i -> PathChange in
-                let delta = git_diff_get_delta(diff, i)!.pointee
-                let status: PathChange.Status
-                switch delta.status {
-                case GIT_DELTA_ADDED: status = .added
-                case GIT_DELTA_DELETED: status = .deleted
-                case GIT_DELTA_MODIFIED: status = .modified
-                case GIT_DELTA_RENAMED: status = .renamed
-                case GIT_DELTA_COPIED: status = .copied
-                case GIT_DELTA_TYPECHANGE: status = .typeChanged
-                default: status = .other
+        var result: [PathChange] = []
+        try compareTrees(old, new, prefix: "", into: &result)
+        return result
+    }
+
+    private struct Item {
+        /// The name as git sorts it: with a trailing `/` for a tree.
+        let key: [UInt8]
+        let name: String
+        let id: OID
+        let mode: UInt32
+        var isTree: Bool { mode == 0o040000 }
+        var entry: TreeEntry { TreeEntry(blob: id, mode: mode) }
+    }
+
+    private func items(ofTree id: OID?) throws -> [Item] {
+        try withTree(id) { tree in
+            guard let tree else { return [] }
+            return (0..<git_tree_entrycount(tree)).map { i in
+                let entry = git_tree_entry_byindex(tree, i)
+                let name = String(cString: git_tree_entry_name(entry))
+                let mode = git_tree_entry_filemode(entry).rawValue
+                return Item(key: Array(name.utf8) + (mode == 0o040000 ? [0x2f] : []), name: name,
+                            id: OID(git_tree_entry_id(entry)!), mode: mode)
+            }
+        }
+    }
+
+    private func compareTrees(_ old: OID?, _ new: OID?, prefix: String, into result: inout [PathChange]) throws {
+        // Both lists are in git's tree order (byte order of the keys): merge them.
+        let a = try items(ofTree: old), b = try items(ofTree: new)
+        var i = 0, j = 0
+        func removed(_ item: Item) throws {
+            if item.isTree { return try compareTrees(item.id, nil, prefix: prefix + item.name + "/", into: &result) }
+            let path = prefix + item.name
+            result.append(PathChange(status: .deleted, oldPath: path, newPath: nil, old: item.entry, new: nil))
+        }
+        func added(_ item: Item) throws {
+            if item.isTree { return try compareTrees(nil, item.id, prefix: prefix + item.name + "/", into: &result) }
+            let path = prefix + item.name
+            result.append(PathChange(status: .added, oldPath: nil, newPath: path, old: nil, new: item.entry))
+        }
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i].key.lexicographicallyPrecedes(b[j].key)) {
+                try removed(a[i]); i += 1
+            } else if i == a.count || b[j].key.lexicographicallyPrecedes(a[i].key) {
+                try added(b[j]); j += 1
+            } else {
+                let (x, y) = (a[i], b[j])
+                i += 1; j += 1
+                if x.id == y.id && x.mode == y.mode { continue }
+                if x.isTree {
+                    try compareTrees(x.id, y.id, prefix: prefix + x.name + "/", into: &result)
+                } else if x.mode & 0o170000 == y.mode & 0o170000 {
+                    let path = prefix + x.name
+                    result.append(PathChange(status: .modified, oldPath: path, newPath: path, old: x.entry, new: y.entry))
+                } else {
+                    try removed(x)
+                    try added(y)
                 }
-                return PathChange(
-                    status: status,
-                    oldPath: status == .added ? nil : String(cString: delta.old_file.path),
-                    newPath: status == .deleted ? nil : String(cString: delta.new_file.path),
-                    old: status == .added ? nil : TreeEntry(blob: OID(delta.old_file.id), mode: UInt32(delta.old_file.mode)),
-                    new: status == .deleted ? nil : TreeEntry(blob: OID(delta.new_file.id), mode: UInt32(delta.new_file.mode))
-                )
             }
         }
     }
 
     /// The stable patch-id of the diff between two trees (`git patch-id --stable`): equal
-    /// for the same change made on different bases. Wraps `git_diff_patchid`.
-    public func patchID(from old: OID?, to new: OID) throws -> OID {
-        try withDiff(from: old, to: new) { diff in
-            var id = git_oid()
-            try call("git_diff_patchid") { git_diff_patchid(&id, diff, nil) }
-            return OID(id)
-        }
-    }
-
-    private func withDiff<T>(from old: OID?, to new: OID, _ body: (OpaquePointer) throws -> T) throws -> T {
+    /// for the same change made on different bases. `paths` (every path the diff changes,
+    /// see ``changes(from:to:)``) limits libgit2's diff to those files. Wraps
+    /// `git_diff_patchid`.
+    public func patchID(from old: OID?, to new: OID, paths: Set<String>) throws -> OID {
         var options = git_diff_options()
         try call("git_diff_options_init") { git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)) }
+        options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
+        var strings = paths.sorted().map { strdup($0) }
+        defer { strings.forEach { free($0) } }
         var diff: OpaquePointer?
-        try withTree(old) { oldTree in
-            try withTree(new) { newTree in
-                try call("git_diff_tree_to_tree") { git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options) }
+        try strings.withUnsafeMutableBufferPointer { buffer in
+            options.pathspec = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+            try withTree(old) { oldTree in
+                try withTree(new) { newTree in
+                    try call("git_diff_tree_to_tree") { git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options) }
+                }
             }
         }
         defer { git_diff_free(diff) }
-        return try body(diff!)
+        var id = git_oid()
+        try call("git_diff_patchid") { git_diff_patchid(&id, diff, nil) }
+        return OID(id)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import CLibGit2
 
 /// An error reported by libgit2, with the C function that reported it.
@@ -60,6 +61,9 @@ private let libgit2Setup: Void = {
     // git does not re-hash objects on read; libgit2 does by default and it is about half
     // the cost of an in-memory pick (see Docs/design.md).
     _ = git_backport_set_strict_hash_verification(0)
+    if let t = ProcessInfo.processInfo.environment["GBT_TREE"].flatMap(Int.init) { _ = git_backport_set_cache_object_limit(GIT_OBJECT_TREE, t) }
+    if let t = ProcessInfo.processInfo.environment["GBT_BLOB"].flatMap(Int.init) { _ = git_backport_set_cache_object_limit(GIT_OBJECT_BLOB, t) }
+    if let t = ProcessInfo.processInfo.environment["GBT_MAX"].flatMap(Int.init) { _ = git_backport_set_cache_max_size(t) }
 }()
 
 func libgit2Initialized() {

@@ -114,16 +114,66 @@ struct WrapperTests {
         let fix = try f.commit("fix")
         try f.git("checkout", "-q", base)
         try f.write("b", "other\n")
-        try f.commit("other")
+        let other = try f.commit("other")
         try f.git("cherry-pick", fix)
         let picked = try f.git("rev-parse", "HEAD")
+        try f.write("c/d", "d\n")
+        try f.write("b", "third\n")
+        let several = try f.commit("several files")
         let repo = try Repository.discover(startingAt: f.path)
         func id(_ commit: String) throws -> OID {
             let c = try repo.commit(OID(hex: commit)!)
-            return try repo.patchID(from: try repo.treeID(ofCommit: c.parents[0]), to: c.tree)
+            let base = try repo.treeID(ofCommit: c.parents[0])
+            return try repo.patchID(from: base, to: c.tree, paths: try repo.changes(from: base, to: c.tree).paths)
         }
         #expect(try id(fix) == id(picked))
-        #expect(try id(fix) != id(try f.git("rev-parse", "HEAD~1")))
+        #expect(try id(fix) != id(other))
+        // The path-limited diff gives git's own stable patch-id.
+        for commit in [fix, picked, several] {
+            let git = try run("/bin/sh", ["-c", "git show \(commit) | git patch-id --stable"], in: f.path).stdout
+            #expect(git.split(separator: " ").first.map(String.init) == (try id(commit)).hex)
+        }
+    }
+
+    @Test("A tree diff lists what git diff-tree lists, type changes as deletion and addition")
+    func treeChanges() throws {
+        let f = try Fixture()
+        try f.write("a/b/one", "1\n")
+        try f.write("a/b/two", "2\n")
+        try f.write("a/x", "x\n")
+        try f.write("a.c", "c\n")
+        try f.write("file", "f\n")
+        try f.write("tool", "t\n")
+        try f.write("z/deep/er/gone", "g\n")
+        try f.write("link", "l\n")
+        try f.write("unchanged/u", "u\n")
+        let before = try f.commit("before")
+        try f.write("a/b/two", "changed\n")
+        try f.write("a/b/new", "n\n")
+        try FileManager.default.removeItem(atPath: f.path + "/a/x")
+        try FileManager.default.removeItem(atPath: f.path + "/file")
+        try f.write("file/inside", "now a folder\n")
+        try FileManager.default.removeItem(atPath: f.path + "/z")
+        try FileManager.default.removeItem(atPath: f.path + "/link")
+        try FileManager.default.createSymbolicLink(atPath: f.path + "/link", withDestinationPath: "a.c")
+        try f.git("add", "-A")
+        try f.git("update-index", "--chmod=+x", "tool")
+        try f.git("commit", "-q", "-m", "after")
+        let after = try f.git("rev-parse", "HEAD")
+
+        let repo = try Repository.discover(startingAt: f.path)
+        let changes = try repo.changes(from: try repo.treeID(ofCommit: OID(hex: before)!),
+                                       to: try repo.treeID(ofCommit: OID(hex: after)!))
+        var expected: [String] = []
+        for line in try f.git("diff-tree", "-r", "--no-renames", before, after).split(separator: "\n") {
+            let fields = line.split(separator: "\t")
+            let status = fields[0].split(separator: " ")[4], path = String(fields[1])
+            expected += status == "T" ? ["deleted \(path)", "added \(path)"] : ["\(status == "A" ? "added" : status == "D" ? "deleted" : "modified") \(path)"]
+        }
+        #expect(changes.map { "\($0.status.rawValue) \($0.newPath ?? $0.oldPath!)" } == expected)
+        let tool = try #require(changes.first { $0.newPath == "tool" })
+        #expect(tool.old?.mode == 0o100644 && tool.new?.mode == 0o100755)
+        #expect(try repo.changes(from: nil, to: try repo.treeID(ofCommit: OID(hex: before)!)).count == 9)
     }
 
     @Test("Configuration files in git-config syntax, single and multi-valued")
