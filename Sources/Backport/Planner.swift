@@ -74,12 +74,16 @@ public struct Planner {
         guard !targets.isEmpty else { throw BackportError.noTargets }
         let since = try options.since.map { try resolve($0) }
 
-        let work = try candidates(options: options, source: source, targets: targets, since: since)
+        // Each target's picker opens its own handle and reads the target's side of the fork
+        // (merge bases, own commits, markers): in parallel, one target per worker.
         let gitDirectory = repository.gitDirectory
-        let perTarget = try parallelMap(targets, jobs: options.jobs) { target in
-            let picker = try TargetPicker(gitDirectory: gitDirectory, target: target, source: source.branch.tip,
-                                          stacked: !options.independent, fastPath: options.fastPath)
-            return try picker.run(work.filter { $0.targets.contains(target.branch.name) })
+        let pickers = try parallelMap(targets, jobs: options.jobs) { target in
+            try TargetPicker(gitDirectory: gitDirectory, target: target, source: source.branch.tip,
+                             stacked: !options.independent, fastPath: options.fastPath)
+        }
+        let work = try candidates(options: options, source: source, pickers: pickers, since: since)
+        let perTarget = try parallelMap(pickers, jobs: options.jobs) { picker in
+            try picker.run(work.filter { $0.targets.contains(picker.target.branch.name) })
         }
 
         return Plan(
@@ -112,22 +116,20 @@ public struct Planner {
     // MARK: Candidates
 
     /// The commits to try, oldest first, each with the targets it is meant for.
-    func candidates(options: PlanOptions, source: Source, targets: [Target], since: OID?) throws -> [CandidateWork] {
+    func candidates(options: PlanOptions, source: Source, pickers: [TargetPicker], since: OID?) throws -> [CandidateWork] {
+        let targets = pickers.map(\.target)
         if !options.commits.isEmpty {
-            return try explicitCandidates(options.commits, options: options, targets: targets)
+            return try explicitCandidates(options.commits, options: options, pickers: pickers)
         }
         let hidden = since.map { [$0] } ?? []
         // Per target, the commits of the source it lacks.
-        var missing: [String: Set<OID>] = [:]
-        for target in targets {
-            missing[target.branch.name] = Set(try repository.walk(from: [source.branch.tip], hiding: [target.branch.tip] + hidden))
-        }
+        let missing = try parallelMap(pickers, jobs: options.jobs) { try $0.missing(fromSource: source.branch.tip, hiding: hidden) }
         // One walk gives the order: from the source, hiding what every target has (the
         // merge base that is an ancestor of all the others, when there is one).
-        let order = try repository.walk(from: [source.branch.tip], hiding: try commonBase(source: source, targets: targets) + hidden)
+        let order = try repository.walk(from: [source.branch.tip], hiding: try commonBase(pickers) + hidden)
         var result: [CandidateWork] = []
         for id in order {
-            let meantFor = targets.filter { missing[$0.branch.name]!.contains(id) }
+            let meantFor = targets.indices.filter { missing[$0].contains(id) }.map { targets[$0] }
             guard !meantFor.isEmpty else { continue }
             let commit = try repository.commit(id)
             let request = FixRequest(trailers: commit.trailers, settings: settings)
@@ -138,13 +140,11 @@ public struct Planner {
         return result
     }
 
-    private func commonBase(source: Source, targets: [Target]) throws -> [OID] {
-        var bases: [OID] = []
-        for target in targets {
-            guard let base = try repository.mergeBase(source.branch.tip, target.branch.tip) else { return [] }
-            bases.append(base)
-        }
-        for base in bases where try bases.allSatisfy({ try repository.isAncestor(base, of: $0) }) {
+    /// The one merge base all targets share below theirs, when there is one.
+    private func commonBase(_ pickers: [TargetPicker]) throws -> [OID] {
+        let bases = pickers.map(\.bases)
+        guard bases.allSatisfy({ $0.count == 1 }) else { return [] }
+        for base in bases.map({ $0[0] }) where try bases.allSatisfy({ try repository.isAncestor(base, of: $0[0]) }) {
             return [base]
         }
         return []
@@ -152,7 +152,8 @@ public struct Planner {
 
     /// Commits named on the command line, in the order given (ranges oldest first), each
     /// tried on every target.
-    private func explicitCandidates(_ specs: [String], options: PlanOptions, targets: [Target]) throws -> [CandidateWork] {
+    private func explicitCandidates(_ specs: [String], options: PlanOptions, pickers: [TargetPicker]) throws -> [CandidateWork] {
+        let targets = pickers.map(\.target)
         var ids: [OID] = []
         for spec in specs {
             if let range = try? repository.resolveRange(spec) {
@@ -165,13 +166,11 @@ public struct Planner {
         ids = ids.filter { seen.insert($0).inserted }
         // One walk per target says which of them it lacks: far cheaper than asking, commit
         // by commit, whether the target descends from it.
-        var missing: [String: Set<OID>] = [:]
-        for target in targets {
-            missing[target.branch.name] = Set(try repository.walk(from: ids, hiding: [target.branch.tip]))
-        }
+        let named = ids
+        let missing = try parallelMap(pickers, jobs: options.jobs) { try $0.missing(among: named) }
         return try ids.map { id in
             let commit = try repository.commit(id)
-            let containedIn = Set(targets.map(\.branch.name).filter { !missing[$0]!.contains(id) })
+            let containedIn = Set(targets.indices.filter { !missing[$0].contains(id) }.map { targets[$0].branch.name })
             return try prepare(commit, request: FixRequest(trailers: commit.trailers, settings: settings),
                                selection: .argument, among: targets, containedIn: containedIn, options: options)
         }

@@ -16,10 +16,11 @@ struct TargetHistory {
     /// reads what the target's commits change.
     private var byPathKey: [String: [CommitChange]]?
 
-    /// Reads the commits reachable from `tip` and not from `source`.
-    init(repository: Repository, tip: OID, source: OID) throws {
+    /// Reads the commits reachable from `tip` and not from `bases`, the merge bases of the
+    /// target and the source (so, not from the source).
+    init(repository: Repository, tip: OID, hiding bases: [OID]) throws {
         self.repository = repository
-        for id in try repository.walk(from: [tip], hiding: [source]) {
+        for id in try repository.walk(from: [tip], hiding: bases) {
             let commit = try repository.commit(id)
             for hex in Marker.commits(in: commit.message) {
                 if hex.count == 40 { markers[hex] = id } else { shortMarkers.append((hex, id)) }

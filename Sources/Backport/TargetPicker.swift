@@ -3,12 +3,17 @@ import Git
 /// Tries and classifies, in memory, the candidates meant for one target.
 ///
 /// Owns its own repository handle (opened without a working tree, objects written to
-/// memory, attributes read from the target's tree), so one picker runs per thread.
+/// memory, attributes read from the target's tree), so pickers run on several threads.
 /// Candidates come oldest first; with stacking, each clean pick's tree becomes the base
 /// the next candidate is tried on, as a maintainer applying the batch would see it.
-final class TargetPicker {
+final class TargetPicker: @unchecked Sendable {
+    // Safe to send: the planner hands a picker to one worker at a time (its phases do not
+    // overlap), and a libgit2 handle may change threads as long as one thread uses it.
     private let repository: Repository
-    private let target: Target
+    let target: Target
+    /// The best common ancestors of the source and the target: the source's commits the
+    /// target lacks are those none of them reaches.
+    let bases: [OID]
     private let stacked: Bool
     private let fastPath: Bool
     private var history: TargetHistory
@@ -16,6 +21,9 @@ final class TargetPicker {
     /// so far when stacking.
     private var currentTree: OID
     private var stackedPicks = 0
+    /// Whether the merges read `currentTree`'s `.gitattributes` yet (loaded before the
+    /// first merge, so a plan that merges nothing never reads the target's whole tree).
+    private var attributesLoaded = false
     /// Candidates of this plan that go to this target (clean or conflicted so far): a fix
     /// whose `Fixes:` names one of them is meant for this target too.
     private var carried: Set<OID> = []
@@ -28,12 +36,27 @@ final class TargetPicker {
         self.stacked = stacked
         self.fastPath = fastPath
         currentTree = try repository.treeID(ofCommit: target.branch.tip)
-        try repository.useAttributes(fromTree: currentTree)
-        history = try TargetHistory(repository: repository, tip: target.branch.tip, source: source)
+        bases = try repository.mergeBases(source, target.branch.tip)
+        history = try TargetHistory(repository: repository, tip: target.branch.tip, hiding: bases)
     }
 
+    /// The commits reachable from the source's tip (and from none of `hidden`) that the
+    /// target lacks. Hiding the merge bases, not the target, keeps the walk on the source's
+    /// side of the fork.
+    func missing(fromSource tip: OID, hiding hidden: [OID]) throws -> Set<OID> {
+        Set(try repository.walk(from: [tip], hiding: bases + hidden))
+    }
+
+    /// Which of `commits` (from any branch) the target lacks.
+    func missing(among commits: [OID]) throws -> Set<OID> {
+        Set(try repository.walk(from: commits, hiding: [target.branch.tip]))
+    }
+
+    /// Classifies the candidates, oldest first. Afterwards the picker holds no merged
+    /// objects or attributes: with more targets than workers, only the targets being
+    /// worked on hold memory.
     func run(_ candidates: [CandidateWork]) throws -> [PickResult] {
-        try candidates.map { candidate in
+        let results = try candidates.map { candidate in
             let result = try classify(candidate)
             if !stacked {
                 // Nothing later builds on this pick's objects: let them go.
@@ -41,6 +64,12 @@ final class TargetPicker {
             }
             return result
         }
+        try repository.resetInMemoryObjectStore()
+        if attributesLoaded {
+            try repository.forgetAttributes()
+            attributesLoaded = false
+        }
+        return results
     }
 
     private func classify(_ candidate: CandidateWork) throws -> PickResult {
@@ -89,7 +118,7 @@ final class TargetPicker {
             currentTree = tree
             stackedPicks += 1
             if try candidate.change.changes(repository).paths.contains(where: { $0 == ".gitattributes" || $0.hasSuffix("/.gitattributes") }) {
-                try repository.useAttributes(fromTree: tree)
+                attributesLoaded = false
             }
         }
         return result(.clean, [Reason(.applies, message)] + evidence, tree: tree)
@@ -97,6 +126,10 @@ final class TargetPicker {
 
     /// The three-way merge of the candidate's change into the current tree.
     private func pick(_ candidate: CandidateWork) throws -> TreeMerge {
+        if !attributesLoaded {
+            try repository.useAttributes(fromTree: currentTree)
+            attributesLoaded = true
+        }
         let labels = (ours: target.name, theirs: "\(candidate.commit.id.short()) (\(candidate.commit.summary))")
         if fastPath, let merge = try mergeChangedFiles(candidate, labels: labels) {
             return merge

@@ -16,12 +16,6 @@ static inline int git_backport_set_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
 
-/* The largest object of `type` libgit2 keeps parsed in its per-repository cache
- * (default: 4 KiB for trees and commits, blobs never). */
-static inline int git_backport_set_cache_object_limit(git_object_t type, size_t bytes) {
-    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, bytes);
-}
-
 /* The bytes all repositories' caches may hold together (default 256 MiB). */
 static inline int git_backport_set_cache_max_size(ssize_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, bytes);

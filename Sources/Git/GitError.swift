@@ -1,4 +1,3 @@
-import Foundation
 import CLibGit2
 
 /// An error reported by libgit2, with the C function that reported it.
@@ -61,9 +60,11 @@ private let libgit2Setup: Void = {
     // git does not re-hash objects on read; libgit2 does by default and it is about half
     // the cost of an in-memory pick (see Docs/design.md).
     _ = git_backport_set_strict_hash_verification(0)
-    if let t = ProcessInfo.processInfo.environment["GBT_TREE"].flatMap(Int.init) { _ = git_backport_set_cache_object_limit(GIT_OBJECT_TREE, t) }
-    if let t = ProcessInfo.processInfo.environment["GBT_BLOB"].flatMap(Int.init) { _ = git_backport_set_cache_object_limit(GIT_OBJECT_BLOB, t) }
-    if let t = ProcessInfo.processInfo.environment["GBT_MAX"].flatMap(Int.init) { _ = git_backport_set_cache_max_size(t) }
+    // libgit2 keeps parsed commits and small trees in a cache per handle, up to 256 MiB
+    // for all handles together: with a handle per target and a walk over every commit a
+    // target lacks, that grows with the history. 16 MiB bounds it without a measurable
+    // cost (Docs/benchmarks.md).
+    _ = git_backport_set_cache_max_size(16 << 20)
 }()
 
 func libgit2Initialized() {

@@ -100,6 +100,11 @@ extension Repository {
         try call("git_repository_set_index") { git_repository_set_index(pointer, index) }
     }
 
+    /// Lets go of the index ``useAttributes(fromTree:)`` gave this handle.
+    public func forgetAttributes() throws {
+        try call("git_repository_set_index") { git_repository_set_index(pointer, nil) }
+    }
+
     /// Merges `theirs` into `ours` with `ancestor` as the base, in memory, with rename
     /// detection on (as `git cherry-pick` does). A cherry-pick of C onto T is
     /// `mergeTrees(ancestor: tree(parent(C)), ours: tree(T), theirs: tree(C))`.
