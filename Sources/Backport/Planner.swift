@@ -125,8 +125,9 @@ public struct Planner {
         // Per target, the commits of the source it lacks.
         let missing = try parallelMap(pickers, jobs: options.jobs) { try $0.missing(fromSource: source.branch.tip, hiding: hidden) }
         // One walk gives the order: from the source, hiding what every target has (the
-        // merge base that is an ancestor of all the others, when there is one).
-        let order = try repository.walk(from: [source.branch.tip], hiding: try commonBase(pickers) + hidden)
+        // history below a common ancestor of all their merge bases).
+        let shared = try repository.commonAncestor(of: pickers.flatMap(\.bases))
+        let order = try repository.walk(from: [source.branch.tip], hiding: (shared.map { [$0] } ?? []) + hidden)
         var result: [CandidateWork] = []
         for id in order {
             let meantFor = targets.indices.filter { missing[$0].contains(id) }.map { targets[$0] }
@@ -138,16 +139,6 @@ public struct Planner {
                                       among: meantFor, options: options))
         }
         return result
-    }
-
-    /// The one merge base all targets share below theirs, when there is one.
-    private func commonBase(_ pickers: [TargetPicker]) throws -> [OID] {
-        let bases = pickers.map(\.bases)
-        guard bases.allSatisfy({ $0.count == 1 }) else { return [] }
-        for base in bases.map({ $0[0] }) where try bases.allSatisfy({ try repository.isAncestor(base, of: $0[0]) }) {
-            return [base]
-        }
-        return []
     }
 
     /// Commits named on the command line, in the order given (ranges oldest first), each

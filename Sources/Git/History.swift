@@ -31,13 +31,14 @@ extension Repository {
         return result
     }
 
-    /// The best common ancestor of two commits, or nil when their histories are unrelated.
-    /// Wraps `git_merge_base`.
-    public func mergeBase(_ a: OID, _ b: OID) throws -> OID? {
-        var out = git_oid(), ra = a.raw, rb = b.raw
-        let status = git_merge_base(&out, pointer, &ra, &rb)
+    /// A common ancestor of all `commits` (for two, their best common ancestor), or nil when
+    /// they have none. Wraps `git_merge_base_octopus`.
+    public func commonAncestor(of commits: [OID]) throws -> OID? {
+        var out = git_oid()
+        let raw = commits.map(\.raw)
+        let status = git_merge_base_octopus(&out, pointer, raw.count, raw)
         if status == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
-        if status < 0 { throw lastError(code: status, function: "git_merge_base") }
+        if status < 0 { throw lastError(code: status, function: "git_merge_base_octopus") }
         return OID(out)
     }
 
