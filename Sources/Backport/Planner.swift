@@ -122,12 +122,18 @@ public struct Planner {
             return try explicitCandidates(options.commits, options: options, pickers: pickers)
         }
         let hidden = since.map { [$0] } ?? []
-        // Per target, the commits of the source it lacks.
-        let missing = try parallelMap(pickers, jobs: options.jobs) { try $0.missing(fromSource: source.branch.tip, hiding: hidden) }
-        // One walk gives the order: from the source, hiding what every target has (the
-        // history below a common ancestor of all their merge bases).
-        let shared = try repository.commonAncestor(of: pickers.flatMap(\.bases))
-        let order = try repository.walk(from: [source.branch.tip], hiding: (shared.map { [$0] } ?? []) + hidden)
+        // Per target, the commits of the source it lacks, oldest first.
+        let lacking = try parallelMap(pickers, jobs: options.jobs) { try $0.missing(fromSource: source.branch.tip, hiding: hidden) }
+        let missing = lacking.map(Set.init)
+        // The order to try them in: usually one target lacks all that the others lack (the
+        // oldest release, on a linear main) and its walk is the order. Otherwise one more
+        // walk from the source, hiding a common ancestor of every target's merge bases.
+        var order = lacking.max { $0.count < $1.count } ?? []
+        let all = Set(order)
+        if !missing.allSatisfy({ $0.isSubset(of: all) }) {
+            let shared = try repository.commonAncestor(of: pickers.flatMap(\.bases))
+            order = try repository.walk(from: [source.branch.tip], hiding: (shared.map { [$0] } ?? []) + hidden)
+        }
         var result: [CandidateWork] = []
         for id in order {
             let meantFor = targets.indices.filter { missing[$0].contains(id) }.map { targets[$0] }

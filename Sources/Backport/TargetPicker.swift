@@ -41,10 +41,10 @@ final class TargetPicker: @unchecked Sendable {
     }
 
     /// The commits reachable from the source's tip (and from none of `hidden`) that the
-    /// target lacks. Hiding the merge bases, not the target, keeps the walk on the source's
-    /// side of the fork.
-    func missing(fromSource tip: OID, hiding hidden: [OID]) throws -> Set<OID> {
-        Set(try repository.walk(from: [tip], hiding: bases + hidden))
+    /// target lacks, oldest first (parents before children). Hiding the merge bases, not
+    /// the target, keeps the walk on the source's side of the fork.
+    func missing(fromSource tip: OID, hiding hidden: [OID]) throws -> [OID] {
+        try repository.walk(from: [tip], hiding: bases + hidden)
     }
 
     /// Which of `commits` (from any branch) the target lacks.
