@@ -278,6 +278,47 @@ struct PlanTests {
         #expect(p.result("fix on 1.1", on: "release/1.1")?.reasons.first?.code == .inTargetHistory)
     }
 
+    @Test("Targets forked from either side of a merge each get exactly what they lack, parents first")
+    func forksOnBothSidesOfAMerge() throws {
+        // main: initial - m1 - M(m1, s1) - m2, with s1 on a side branch from initial;
+        // release/1.0 forks at m1, release/1.1 at s1: neither lacks all the other lacks.
+        let f = try baseFixture(releases: [])
+        try f.git("branch", "side")
+        try f.edit("a.txt", line: 2, to: "m1")
+        try f.commit("m1")
+        try f.git("branch", "release/1.0")
+        try f.git("checkout", "-q", "side")
+        try f.edit("b.txt", line: 2, to: "s1")
+        try f.commit("s1")
+        try f.git("branch", "release/1.1")
+        try f.git("checkout", "-q", "main")
+        try f.git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+        try f.edit("a.txt", line: 9, to: "m2")
+        try f.commit("m2")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.edit("b.txt", line: 15, to: "r1")
+        try f.commit("r1 on 1.0")
+        try f.git("checkout", "-q", "main")
+
+        let p = try plan(f) { $0.all = true }
+        for target in ["release/1.0", "release/1.1"] {
+            let lacking = Set(try f.git("rev-list", "main", "^\(target)").split(separator: "\n").map(String.init))
+            let tried = Set(p.results.filter { $0.target == target }.map(\.commit.hex))
+            #expect(tried == lacking, "\(target)")
+        }
+        // Every candidate comes after its parents that are candidates too.
+        let position = Dictionary(uniqueKeysWithValues: p.candidates.enumerated().map { ($1.commit.hex, $0) })
+        for (hex, index) in position {
+            for parent in try f.git("rev-parse", "\(hex)^@").split(separator: "\n") {
+                if let before = position[String(parent)] { #expect(before < index) }
+            }
+        }
+        #expect(Set(p.candidates.map(\.subject)) == ["m1", "s1", "merge side", "m2"])
+        #expect(p.outcome("m1", on: "release/1.0") == nil)
+        #expect(p.outcome("s1", on: "release/1.1") == nil)
+        #expect(p.outcome("merge side", on: "release/1.0") == .skipped)
+    }
+
     @Test("--since limits the candidates")
     func since() throws {
         let f = try baseFixture()
