@@ -21,6 +21,12 @@ public struct Plan: Codable, Sendable {
         results.first { $0.commit == commit && $0.target == target }
     }
 
+    /// Every candidate's results, in target order: for a renderer that visits every pair
+    /// (one pass over the results, where ``result(for:on:)`` is a search each time).
+    public func resultsByCommit() -> [OID: [PickResult]] {
+        Dictionary(grouping: results, by: \.commit)
+    }
+
     /// True when some result needs a person: `conflicted` or `needs-adaptation`.
     public var needsAttention: Bool { results.contains { $0.outcome.needsAttention } }
 }

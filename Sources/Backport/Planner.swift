@@ -86,6 +86,7 @@ public struct Planner {
             try picker.run(work.filter { $0.targets.contains(picker.target.branch.name) })
         }
 
+        let byCommit = perTarget.map { results in Dictionary(uniqueKeysWithValues: results.map { ($0.commit, $0) }) }
         return Plan(
             source: SourceReport(source),
             stacked: !options.independent,
@@ -104,7 +105,7 @@ public struct Planner {
             },
             // Candidate order first, then target order: the table's reading order.
             results: work.flatMap { item in
-                targets.indices.compactMap { t in perTarget[t].first { $0.commit == item.commit.id } }
+                byCommit.compactMap { $0[item.commit.id] }
             }
         )
     }

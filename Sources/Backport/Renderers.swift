@@ -24,10 +24,11 @@ public struct TextRenderer {
         var header = Self.pad("commit", 10) + "  " + Self.pad("subject", subjectColumn)
         for (target, width) in zip(plan.targets, widths) { header += "  " + Self.pad(target.branch, width) }
         out += header.trimmingTrailingSpaces() + "\n"
+        let byCommit = plan.resultsByCommit()
         for (candidate, subject) in zip(plan.candidates, subjects) {
             var row = candidate.commit.short() + "  " + Self.pad(subject, subjectColumn)
             for (target, width) in zip(plan.targets, widths) {
-                let cell = plan.result(for: candidate.commit, on: target.branch)
+                let cell = byCommit[candidate.commit]?.first { $0.target == target.branch }
                 let text = cell?.outcome.rawValue ?? "·"
                 row += "  " + paint(Self.pad(text, width), cell?.outcome)
             }
@@ -37,7 +38,7 @@ public struct TextRenderer {
 
         var details = ""
         for candidate in plan.candidates {
-            let results = plan.results.filter { $0.commit == candidate.commit && $0.outcome != .clean }
+            let results = (byCommit[candidate.commit] ?? []).filter { $0.outcome != .clean }
             guard !results.isEmpty || !candidate.warnings.isEmpty else { continue }
             details += "\n\(candidate.commit.short()) \(candidate.subject)\n"
             for warning in candidate.warnings { details += "  warning: \(warning)\n" }
@@ -125,10 +126,11 @@ public struct MarkdownRenderer {
         }
         out += "| commit | subject |" + plan.targets.map { " `\($0.branch)` |" }.joined() + "\n"
         out += "|---|---|" + String(repeating: "---|", count: plan.targets.count) + "\n"
+        let byCommit = plan.resultsByCommit()
         for candidate in plan.candidates {
             out += "| `\(candidate.commit.short())` | \(Self.escape(candidate.subject)) |"
             for target in plan.targets {
-                let outcome = plan.result(for: candidate.commit, on: target.branch)?.outcome
+                let outcome = byCommit[candidate.commit]?.first { $0.target == target.branch }?.outcome
                 out += " " + (outcome.map { Self.label($0) } ?? "·") + " |"
             }
             out += "\n"
