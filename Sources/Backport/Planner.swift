@@ -74,16 +74,13 @@ public struct Planner {
         guard !targets.isEmpty else { throw BackportError.noTargets }
         let since = try options.since.map { try resolve($0) }
 
-        // Each target's picker opens its own handle and reads the target's side of the fork
-        // (merge bases, own commits, markers): in parallel, one target per worker.
+        let (work, histories) = try candidates(options: options, source: source, targets: targets, since: since)
+        // One picker per target, each with its own handle, in parallel.
         let gitDirectory = repository.gitDirectory
-        let pickers = try parallelMap(targets, jobs: options.jobs) { target in
-            try TargetPicker(gitDirectory: gitDirectory, target: target, source: source.branch.tip,
-                             stacked: !options.independent, fastPath: options.fastPath)
-        }
-        let work = try candidates(options: options, source: source, pickers: pickers, since: since)
-        let perTarget = try parallelMap(pickers, jobs: options.jobs) { picker in
-            try picker.run(work.filter { $0.targets.contains(picker.target.branch.name) })
+        let perTarget = try parallelMap(Array(targets.indices), jobs: options.jobs) { t in
+            let picker = try TargetPicker(gitDirectory: gitDirectory, target: targets[t], history: histories[t],
+                                          stacked: !options.independent, fastPath: options.fastPath)
+            return try picker.run(work.filter { $0.targets.contains(targets[t].branch.name) })
         }
 
         let byCommit = perTarget.map { results in Dictionary(uniqueKeysWithValues: results.map { ($0.commit, $0) }) }
@@ -116,42 +113,29 @@ public struct Planner {
 
     // MARK: Candidates
 
-    /// The commits to try, oldest first, each with the targets it is meant for.
-    func candidates(options: PlanOptions, source: Source, pickers: [TargetPicker], since: OID?) throws -> [CandidateWork] {
-        let targets = pickers.map(\.target)
-        if !options.commits.isEmpty {
-            return try explicitCandidates(options.commits, options: options, pickers: pickers)
+    /// The commits to try, oldest first, each with the targets it is meant for; and what
+    /// each target carries on its own (markers, for `already-applied`).
+    func candidates(options: PlanOptions, source: Source, targets: [Target], since: OID?) throws -> ([CandidateWork], [TargetHistory]) {
+        let explicit = !options.commits.isEmpty
+        let forks = try Forks(repository: repository, source: source.branch.tip, targets: targets.map(\.branch.tip),
+                              hiding: since.map { [$0] } ?? []) { commit in
+            !explicit && (options.all || FixRequest(trailers: commit.trailers, settings: settings).isFix)
         }
-        let hidden = since.map { [$0] } ?? []
-        // Per target, the commits of the source it lacks, oldest first.
-        let lacking = try parallelMap(pickers, jobs: options.jobs) { try $0.missing(fromSource: source.branch.tip, hiding: hidden) }
-        let missing = lacking.map(Set.init)
-        // The order to try them in: usually one target lacks all that the others lack (the
-        // oldest release, on a linear main) and its walk is the order. Otherwise one more
-        // walk from the source, hiding a common ancestor of every target's merge bases.
-        var order = lacking.max { $0.count < $1.count } ?? []
-        let all = Set(order)
-        if !missing.allSatisfy({ $0.isSubset(of: all) }) {
-            let shared = try repository.commonAncestor(of: pickers.flatMap(\.bases))
-            order = try repository.walk(from: [source.branch.tip], hiding: (shared.map { [$0] } ?? []) + hidden)
+        let histories = forks.ownCommits.map(TargetHistory.init)
+        if explicit {
+            return (try explicitCandidates(options.commits, options: options, targets: targets), histories)
         }
-        var result: [CandidateWork] = []
-        for id in order {
-            let meantFor = targets.indices.filter { missing[$0].contains(id) }.map { targets[$0] }
-            guard !meantFor.isEmpty else { continue }
-            let commit = try repository.commit(id)
+        let work = try forks.sourceCommits.map { commit, lackedBy in
             let request = FixRequest(trailers: commit.trailers, settings: settings)
-            guard request.isFix || options.all else { continue }
-            result.append(try prepare(commit, request: request, selection: request.isFix ? .trailer : .all,
-                                      among: meantFor, options: options))
+            return try prepare(commit, request: request, selection: request.isFix ? .trailer : .all,
+                               among: lackedBy.map { targets[$0] }, options: options)
         }
-        return result
+        return (work, histories)
     }
 
     /// Commits named on the command line, in the order given (ranges oldest first), each
     /// tried on every target.
-    private func explicitCandidates(_ specs: [String], options: PlanOptions, pickers: [TargetPicker]) throws -> [CandidateWork] {
-        let targets = pickers.map(\.target)
+    private func explicitCandidates(_ specs: [String], options: PlanOptions, targets: [Target]) throws -> [CandidateWork] {
         var ids: [OID] = []
         for spec in specs {
             if let range = try? repository.resolveRange(spec) {
@@ -164,8 +148,7 @@ public struct Planner {
         ids = ids.filter { seen.insert($0).inserted }
         // One walk per target says which of them it lacks: far cheaper than asking, commit
         // by commit, whether the target descends from it.
-        let named = ids
-        let missing = try parallelMap(pickers, jobs: options.jobs) { try $0.missing(among: named) }
+        let missing = try targets.map { Set(try repository.walk(from: ids, hiding: [$0.branch.tip])) }
         return try ids.map { id in
             let commit = try repository.commit(id)
             let containedIn = Set(targets.indices.filter { !missing[$0].contains(id) }.map { targets[$0].branch.name })

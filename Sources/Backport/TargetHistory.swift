@@ -3,8 +3,7 @@ import Git
 /// What a target already carries that its ancestry does not show: the commits on the
 /// target since it left the source, with the upstream commits their markers name and,
 /// when a candidate first asks, the files and patch-ids of those commits.
-struct TargetHistory {
-    private let repository: Repository
+struct TargetHistory: Sendable {
     /// Full ids named by markers → the target commit carrying the marker.
     private var markers: [String: OID] = [:]
     /// Abbreviated ids named by markers, with their carrier.
@@ -16,14 +15,11 @@ struct TargetHistory {
     /// reads what the target's commits change.
     private var byPathKey: [String: [CommitChange]]?
 
-    /// Reads the commits reachable from `tip` and not from `bases`, the merge bases of the
-    /// target and the source (so, not from the source).
-    init(repository: Repository, tip: OID, hiding bases: [OID]) throws {
-        self.repository = repository
-        for id in try repository.walk(from: [tip], hiding: bases) {
-            let commit = try repository.commit(id)
+    /// Indexes the markers of `commits`, the target's own (see ``Forks``).
+    init(_ commits: [Commit]) {
+        for commit in commits {
             for hex in Marker.commits(in: commit.message) {
-                if hex.count == 40 { markers[hex] = id } else { shortMarkers.append((hex, id)) }
+                if hex.count == 40 { markers[hex] = commit.id } else { shortMarkers.append((hex, commit.id)) }
             }
             if commit.parents.count <= 1 { own.append(CommitChange(commit)) }
         }
@@ -38,14 +34,14 @@ struct TargetHistory {
 
     /// The target commit that makes the same change as `change` (same patch-id), if any.
     /// Patch-ids are computed only where some target commit changes the same paths.
-    mutating func equivalent(to change: CommitChange) throws -> OID? {
+    mutating func equivalent(to change: CommitChange, in repository: Repository) throws -> OID? {
         let key = try change.pathKey(repository)
-        guard !key.isEmpty, let sameFiles = try index()[key] else { return nil }
+        guard !key.isEmpty, let sameFiles = try index(repository)[key] else { return nil }
         let wanted = try change.patchID(repository)
         return try sameFiles.first { try $0.patchID(repository) == wanted }?.commit
     }
 
-    private mutating func index() throws -> [String: [CommitChange]] {
+    private mutating func index(_ repository: Repository) throws -> [String: [CommitChange]] {
         if let byPathKey { return byPathKey }
         var index: [String: [CommitChange]] = [:]
         for change in own {

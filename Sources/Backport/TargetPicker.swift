@@ -6,14 +6,9 @@ import Git
 /// memory, attributes read from the target's tree), so pickers run on several threads.
 /// Candidates come oldest first; with stacking, each clean pick's tree becomes the base
 /// the next candidate is tried on, as a maintainer applying the batch would see it.
-final class TargetPicker: @unchecked Sendable {
-    // Safe to send: the planner hands a picker to one worker at a time (its phases do not
-    // overlap), and a libgit2 handle may change threads as long as one thread uses it.
+final class TargetPicker {
     private let repository: Repository
     let target: Target
-    /// The best common ancestors of the source and the target: the source's commits the
-    /// target lacks are those none of them reaches.
-    let bases: [OID]
     private let stacked: Bool
     private let fastPath: Bool
     private var history: TargetHistory
@@ -29,32 +24,18 @@ final class TargetPicker: @unchecked Sendable {
     private var carried: Set<OID> = []
     private var culpritEvidence: [OID: Reason?] = [:]
 
-    init(gitDirectory: String, target: Target, source: OID, stacked: Bool, fastPath: Bool) throws {
+    init(gitDirectory: String, target: Target, history: TargetHistory, stacked: Bool, fastPath: Bool) throws {
         repository = try Repository.openBare(gitDirectory: gitDirectory)
         try repository.useInMemoryObjectStore()
         self.target = target
+        self.history = history
         self.stacked = stacked
         self.fastPath = fastPath
         currentTree = try repository.treeID(ofCommit: target.branch.tip)
-        bases = try repository.mergeBases(source, target.branch.tip)
-        history = try TargetHistory(repository: repository, tip: target.branch.tip, hiding: bases)
     }
 
-    /// The commits reachable from the source's tip (and from none of `hidden`) that the
-    /// target lacks, oldest first (parents before children). Hiding the merge bases, not
-    /// the target, keeps the walk on the source's side of the fork.
-    func missing(fromSource tip: OID, hiding hidden: [OID]) throws -> [OID] {
-        try repository.walk(from: [tip], hiding: bases + hidden)
-    }
-
-    /// Which of `commits` (from any branch) the target lacks.
-    func missing(among commits: [OID]) throws -> Set<OID> {
-        Set(try repository.walk(from: commits, hiding: [target.branch.tip]))
-    }
-
-    /// Classifies the candidates, oldest first. Afterwards the picker holds no merged
-    /// objects or attributes: with more targets than workers, only the targets being
-    /// worked on hold memory.
+    /// Classifies the candidates, oldest first, then lets go of the merged objects and the
+    /// attributes index (the planner keeps the results).
     func run(_ candidates: [CandidateWork]) throws -> [PickResult] {
         let results = try candidates.map { candidate in
             let result = try classify(candidate)
@@ -85,7 +66,7 @@ final class TargetPicker: @unchecked Sendable {
         if let carrier = history.carrier(of: id) {
             return result(.alreadyApplied, [Reason(.marker, "\(carrier.short()) on \(target.name) names it as its upstream commit", commit: carrier)])
         }
-        if let twin = try history.equivalent(to: candidate.change) {
+        if let twin = try history.equivalent(to: candidate.change, in: repository) {
             return result(.alreadyApplied, [Reason(.samePatchID, "\(twin.short()) on \(target.name) makes the same change (same patch-id)", commit: twin)])
         }
 
@@ -194,7 +175,7 @@ final class TargetPicker: @unchecked Sendable {
             found = Reason(.fixesInTarget, "the commit it fixes, \(culprit.short()), is in \(target.name)'s history", commit: culprit)
         } else if let carrier = history.carrier(of: culprit) {
             found = Reason(.fixesInTarget, "the commit it fixes, \(culprit.short()), was backported to \(target.name) as \(carrier.short())", commit: culprit)
-        } else if let twin = try history.equivalent(to: change) {
+        } else if let twin = try history.equivalent(to: change, in: repository) {
             found = Reason(.fixesInTarget, "the commit it fixes, \(culprit.short()), was backported to \(target.name) as \(twin.short()) (same patch-id)", commit: culprit)
         }
         culpritEvidence[culprit] = found

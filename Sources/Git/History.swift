@@ -42,19 +42,6 @@ extension Repository {
         return OID(out)
     }
 
-    /// Every best common ancestor of two commits (more than one after criss-cross merges;
-    /// none when their histories are unrelated). The commits reachable from `a` and not
-    /// from `b` are exactly those reachable from `a` and from none of these, and a walk
-    /// that hides them reads only `a`'s side. Wraps `git_merge_bases`.
-    public func mergeBases(_ a: OID, _ b: OID) throws -> [OID] {
-        var out = git_oidarray(), ra = a.raw, rb = b.raw
-        let status = git_merge_bases(&out, pointer, &ra, &rb)
-        if status == GIT_ENOTFOUND.rawValue { git_error_clear(); return [] }
-        if status < 0 { throw lastError(code: status, function: "git_merge_bases") }
-        defer { git_oidarray_dispose(&out) }
-        return (0..<out.count).map { OID(out.ids[$0]) }
-    }
-
     /// True when `ancestor` is `descendant` or one of its ancestors.
     /// Wraps `git_graph_descendant_of`.
     public func isAncestor(_ ancestor: OID, of descendant: OID) throws -> Bool {

@@ -329,6 +329,22 @@ struct PlanTests {
         #expect(try plan(f) { $0.since = early }.candidates.map(\.subject) == ["late fix"])
     }
 
+    @Test("--since a target's tip still reads that target's markers")
+    func sinceATarget() throws {
+        let f = try baseFixture()
+        try f.edit("a.txt", line: 3, to: "fixed")
+        let fix = try f.commit("fix a3\n\nBackport-To: 1.0")
+        try f.edit("b.txt", line: 3, to: "other")
+        try f.commit("fix b3\n\nBackport-To: 1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.git("cherry-pick", "-x", fix)
+        try f.git("checkout", "-q", "main")
+        let p = try plan(f) { $0.since = "release/1.0" }
+        #expect(p.outcome("fix a3", on: "release/1.0") == .alreadyApplied)
+        #expect(p.result("fix a3", on: "release/1.0")?.reasons.first?.code == .marker)
+        #expect(p.outcome("fix b3", on: "release/1.0") == .clean)
+    }
+
     @Test("The target's .gitattributes decide the merge driver, not the checkout's")
     func attributesFromTarget() throws {
         let f = try baseFixture()

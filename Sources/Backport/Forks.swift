@@ -1,0 +1,52 @@
+import Git
+
+/// Every commit on either side of each target's fork from the source, read once, with the
+/// targets that lack it (a source commit) or carry it on their own (a target commit).
+///
+/// One walk covers the commits reachable from the source or any target and not from a
+/// common ancestor of all of them (`git_merge_base_octopus`): a commit below that ancestor
+/// is on every branch, so it is nobody's concern. Which tips reach each walked commit is
+/// then settled in one pass from children to parents: no path between two walked commits
+/// leaves them (a commit reached through a hidden one is hidden too). Asking libgit2 per
+/// target instead (a walk from the source hiding the target, and the reverse) reads the
+/// commits near the source's tip once per target and per direction.
+struct Forks {
+    /// The source's commits that some target lacks, oldest first (parents before
+    /// children), with the indices of the targets that lack them.
+    private(set) var sourceCommits: [(commit: Commit, lackedBy: [Int])] = []
+    /// Per target, the commits it has and the source does not.
+    private(set) var ownCommits: [[Commit]]
+
+    /// Walks the forks of `targets` from `source`. Source commits that `hidden` reaches
+    /// (`--since`) are left out, and `keep` says which others are worth keeping (the rest
+    /// are read, then dropped).
+    init(repository: Repository, source: OID, targets: [OID], hiding hidden: [OID] = [],
+         keep: (Commit) -> Bool = { _ in true }) throws {
+        ownCommits = Array(repeating: [], count: targets.count)
+        // Tip 0 is the source, 1...targets.count the targets, then the hidden revisions.
+        let tips = [source] + targets + hidden
+        let shared = try repository.commonAncestor(of: tips)
+        let walked = try repository.walk(from: tips, hiding: shared.map { [$0] } ?? [])
+        // reaching[i]: the commits tip i reaches. A commit enters a set when a child in it
+        // is visited and leaves when it is visited itself, so the sets hold the walk's
+        // frontier, not its history.
+        var reaching: [Set<OID>] = tips.map { [$0] }
+        for id in walked.reversed() {
+            let commit = try repository.commit(id)
+            var reachedBy: [Int] = []
+            for i in reaching.indices where reaching[i].remove(id) != nil {
+                reachedBy.append(i)
+                reaching[i].formUnion(commit.parents)
+            }
+            let reached = { (tip: Int) in reachedBy.contains(tip) }
+            if reached(0) {
+                let lackedBy = targets.indices.filter { !reached($0 + 1) }
+                let isHidden = reachedBy.contains { $0 > targets.count }
+                if !lackedBy.isEmpty, !isHidden, keep(commit) { sourceCommits.append((commit, lackedBy)) }
+            } else {
+                for target in targets.indices where reached(target + 1) { ownCommits[target].append(commit) }
+            }
+        }
+        sourceCommits.reverse()
+    }
+}
