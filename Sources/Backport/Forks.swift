@@ -10,18 +10,18 @@ import Git
 /// leaves them (a commit reached through a hidden one is hidden too). Asking libgit2 per
 /// target instead (a walk from the source hiding the target, and the reverse) reads the
 /// commits near the source's tip once per target and per direction.
-struct Forks {
-    /// The source's commits that some target lacks, oldest first (parents before
-    /// children), with the indices of the targets that lack them.
-    private(set) var sourceCommits: [(commit: Commit, lackedBy: [Int])] = []
+struct Forks<Kept> {
+    /// What `keep` made of the source's commits that some target lacks, oldest first
+    /// (parents before children).
+    private(set) var sourceCommits: [Kept] = []
     /// Per target, the commits it has and the source does not.
     private(set) var ownCommits: [[Commit]]
 
     /// Walks the forks of `targets` from `source`. Source commits that `hidden` reaches
-    /// (`--since`) are left out, and `keep` says which others are worth keeping (the rest
-    /// are read, then dropped).
+    /// (`--since`) are left out; `keep` is given each other one with the indices of the
+    /// targets that lack it, and returns what to keep of it (nil: nothing).
     init(repository: Repository, source: OID, targets: [OID], hiding hidden: [OID] = [],
-         keep: (Commit) -> Bool = { _ in true }) throws {
+         keep: (Commit, _ lackedBy: [Int]) throws -> Kept?) throws {
         ownCommits = Array(repeating: [], count: targets.count)
         // Tip 0 is the source, 1...targets.count the targets, then the hidden revisions.
         let tips = [source] + targets + hidden
@@ -42,7 +42,7 @@ struct Forks {
             if reached(0) {
                 let lackedBy = targets.indices.filter { !reached($0 + 1) }
                 let isHidden = reachedBy.contains { $0 > targets.count }
-                if !lackedBy.isEmpty, !isHidden, keep(commit) { sourceCommits.append((commit, lackedBy)) }
+                if !lackedBy.isEmpty, !isHidden, let kept = try keep(commit, lackedBy) { sourceCommits.append(kept) }
             } else {
                 for target in targets.indices where reached(target + 1) { ownCommits[target].append(commit) }
             }

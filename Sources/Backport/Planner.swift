@@ -118,17 +118,18 @@ public struct Planner {
     func candidates(options: PlanOptions, source: Source, targets: [Target], since: OID?) throws -> ([CandidateWork], [TargetHistory]) {
         let explicit = !options.commits.isEmpty
         let forks = try Forks(repository: repository, source: source.branch.tip, targets: targets.map(\.branch.tip),
-                              hiding: since.map { [$0] } ?? []) { commit in
-            !explicit && (options.all || FixRequest(trailers: commit.trailers, settings: settings).isFix)
+                              hiding: since.map { [$0] } ?? []) { commit, lackedBy -> (Commit, FixRequest, [Int])? in
+            guard !explicit else { return nil }
+            let request = FixRequest(trailers: commit.trailers, settings: settings)
+            return request.isFix || options.all ? (commit, request, lackedBy) : nil
         }
         let histories = forks.ownCommits.map(TargetHistory.init)
         if explicit {
             return (try explicitCandidates(options.commits, options: options, targets: targets), histories)
         }
-        let work = try forks.sourceCommits.map { commit, lackedBy in
-            let request = FixRequest(trailers: commit.trailers, settings: settings)
-            return try prepare(commit, request: request, selection: request.isFix ? .trailer : .all,
-                               among: lackedBy.map { targets[$0] }, options: options)
+        let work = try forks.sourceCommits.map { commit, request, lackedBy in
+            try prepare(commit, request: request, selection: request.isFix ? .trailer : .all,
+                        among: lackedBy.map { targets[$0] }, options: options)
         }
         return (work, histories)
     }
