@@ -33,13 +33,21 @@ struct CandidateWork: Sendable {
     let change: CommitChange
     let request: FixRequest
     let selection: CandidateReport.Selection
-    /// The commits its `Fixes:` trailers name, each with its change (for patch-id evidence).
-    let culprits: [CommitChange]
+    /// The commits its `Fixes:` trailers name, each with its change (for patch-id evidence)
+    /// and the targets whose history contains it.
+    let culprits: [Culprit]
     /// The targets (by full reference name) it is to be tried on.
     let targets: Set<String>
     /// Why it cannot be picked at all (a merge without `--mainline`), if so.
     let skipReason: Reason?
     /// The targets (by full reference name) whose history already contains it.
+    let containedIn: Set<String>
+}
+
+/// A commit a fix's `Fixes:` trailer names.
+struct Culprit: Sendable {
+    let change: CommitChange
+    /// The targets (by full reference name) whose history contains it.
     let containedIn: Set<String>
 }
 
@@ -66,8 +74,6 @@ public struct Planner {
     private func makePlan(_ options: PlanOptions) throws -> Plan {
         var settings = self.settings
         if let source = options.source { settings.source = source }
-        // Nothing this process writes (merged blobs, trees) may reach the repository.
-        try repository.useInMemoryObjectStore()
         let finder = BranchFinder(repository: repository, settings: settings)
         let source = try finder.source()
         let targets = try finder.targets(named: options.onto, excluding: source)
@@ -75,12 +81,13 @@ public struct Planner {
         let since = try options.since.map { try resolve($0) }
 
         let (work, histories) = try candidates(options: options, source: source, targets: targets, since: since)
-        // One picker per target, each with its own handle, in parallel.
+        // One run per target, each with its own picker (its own handles), in parallel.
         let gitDirectory = repository.gitDirectory
+        let renames = try RenameOptions(config: repository.config())
         let perTarget = try parallelMap(Array(targets.indices), jobs: options.jobs) { t in
-            let picker = try TargetPicker(gitDirectory: gitDirectory, target: targets[t], history: histories[t],
-                                          stacked: !options.independent, fastPath: options.fastPath)
-            return try picker.run(work.filter { $0.targets.contains(targets[t].branch.name) })
+            let picker = Picker(gitDirectory: gitDirectory, renames: renames, pathByPath: options.fastPath)
+            let run = try TargetRun(picker: picker, target: targets[t], history: histories[t], stacked: !options.independent)
+            return try run.run(work.filter { $0.targets.contains(targets[t].branch.name) })
         }
 
         let byCommit = perTarget.map { results in Dictionary(uniqueKeysWithValues: results.map { ($0.commit, $0) }) }
@@ -95,7 +102,7 @@ public struct Planner {
                     author: Person(name: item.commit.author.name, email: item.commit.author.email),
                     trailers: item.request.trailers,
                     selectedBy: item.selection,
-                    fixes: item.culprits.map(\.commit),
+                    fixes: item.culprits.map(\.change.commit),
                     targets: targets.filter { item.targets.contains($0.branch.name) }.map(\.name),
                     warnings: item.request.warnings
                 )
@@ -124,19 +131,29 @@ public struct Planner {
             return request.isFix || options.all ? (commit, request, lackedBy) : nil
         }
         let histories = forks.ownCommits.map(TargetHistory.init)
+        // Which targets contain a commit (a culprit, a commit named on the command line),
+        // from the walk, asked once per commit.
+        var known: [OID: Set<String>] = [:]
+        let containing = { (id: OID) throws -> Set<String> in
+            if let answer = known[id] { return answer }
+            let answer = Set(try forks.targets(containing: id, in: repository).map { targets[$0].branch.name })
+            known[id] = answer
+            return answer
+        }
         if explicit {
-            return (try explicitCandidates(options.commits, options: options, targets: targets), histories)
+            return (try explicitCandidates(options.commits, options: options, targets: targets, containing: containing), histories)
         }
         let work = try forks.sourceCommits.map { commit, request, lackedBy in
             try prepare(commit, request: request, selection: request.isFix ? .trailer : .all,
-                        among: lackedBy.map { targets[$0] }, options: options)
+                        among: lackedBy.map { targets[$0] }, options: options, containing: containing)
         }
         return (work, histories)
     }
 
     /// Commits named on the command line, in the order given (ranges oldest first), each
     /// tried on every target.
-    private func explicitCandidates(_ specs: [String], options: PlanOptions, targets: [Target]) throws -> [CandidateWork] {
+    private func explicitCandidates(_ specs: [String], options: PlanOptions, targets: [Target],
+                                    containing: (OID) throws -> Set<String>) throws -> [CandidateWork] {
         var ids: [OID] = []
         for spec in specs {
             if let range = try? repository.resolveRange(spec) {
@@ -147,20 +164,18 @@ public struct Planner {
         }
         var seen = Set<OID>()
         ids = ids.filter { seen.insert($0).inserted }
-        // One walk per target says which of them it lacks: far cheaper than asking, commit
-        // by commit, whether the target descends from it.
-        let missing = try targets.map { Set(try repository.walk(from: ids, hiding: [$0.branch.tip])) }
         return try ids.map { id in
             let commit = try repository.commit(id)
-            let containedIn = Set(targets.indices.filter { !missing[$0].contains(id) }.map { targets[$0].branch.name })
             return try prepare(commit, request: FixRequest(trailers: commit.trailers, settings: settings),
-                               selection: .argument, among: targets, containedIn: containedIn, options: options)
+                               selection: .argument, among: targets, containedIn: containing(id), options: options,
+                               containing: containing)
         }
     }
 
     /// Reads what every worker needs of a candidate, once.
     private func prepare(_ commit: Commit, request: FixRequest, selection: CandidateReport.Selection,
-                         among targets: [Target], containedIn: Set<String> = [], options: PlanOptions) throws -> CandidateWork {
+                         among targets: [Target], containedIn: Set<String> = [], options: PlanOptions,
+                         containing: (OID) throws -> Set<String>) throws -> CandidateWork {
         var request = request
         // Trailers choose the targets only when they are why the commit was chosen.
         var meantFor = targets
@@ -172,11 +187,11 @@ public struct Planner {
                 }
             }
         }
-        var culprits: [CommitChange] = []
+        var culprits: [Culprit] = []
         for written in request.culprits {
             do {
                 if let id = try repository.lookupCommit(prefix: written) {
-                    culprits.append(CommitChange(try repository.commit(id)))
+                    culprits.append(Culprit(change: CommitChange(try repository.commit(id)), containedIn: try containing(id)))
                 } else {
                     request.warnings.append("Fixes: names \(written), which is not a commit in this repository")
                 }

@@ -61,6 +61,15 @@ public final class Config {
         return values
     }
 
+    /// `key` read as a git integer (`k`, `m`, `g` suffixes allowed), nil when not set.
+    public func int(_ key: String) throws -> Int? {
+        var value: Int64 = 0
+        let status = git_config_get_int64(&value, pointer, key)
+        if status == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
+        if status < 0 { throw lastError(code: status, function: "git_config_get_int64(\(key))") }
+        return Int(value)
+    }
+
     /// `key` read as a git boolean (`true`/`yes`/`on`/`1`...), nil when not set.
     public func bool(_ key: String) throws -> Bool? {
         var value: Int32 = 0

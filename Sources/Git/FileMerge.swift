@@ -17,6 +17,12 @@ public struct TreeEntry: Sendable, Hashable {
 
     /// A regular file, executable or not (not a link, a submodule or a tree).
     public var isRegularFile: Bool { mode == 0o100644 || mode == 0o100755 }
+    public var isSymlink: Bool { mode == 0o120000 }
+    /// A submodule: the id is a commit of another repository (a gitlink).
+    public var isSubmodule: Bool { mode == 0o160000 }
+    public var isTree: Bool { mode == 0o040000 }
+    /// File, symlink, submodule or tree: the part of the mode a merge may not reconcile.
+    public var type: UInt32 { mode & 0o170000 }
 }
 
 /// The three-way merge of one file's content.
@@ -28,8 +34,8 @@ public struct FileMerge: Sendable {
 }
 
 extension Repository {
-    /// The file at `path` in `tree`, or nil when there is none (or it is a folder).
-    /// Wraps `git_tree_entry_bypath`.
+    /// The entry at `path` in `tree` (a file, a symlink, a submodule or a folder), or nil
+    /// when there is none. Wraps `git_tree_entry_bypath`.
     public func entry(at path: String, inTree tree: OID) throws -> TreeEntry? {
         try withTree(tree) { handle in
             var entry: OpaquePointer?
@@ -37,9 +43,19 @@ extension Repository {
             if status == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
             if status < 0 { throw lastError(code: status, function: "git_tree_entry_bypath") }
             defer { git_tree_entry_free(entry) }
-            guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
             return TreeEntry(blob: OID(git_tree_entry_id(entry)!), mode: git_tree_entry_filemode(entry).rawValue)
         }
+    }
+
+    /// The file at `path` in `tree`: like ``entry(at:inTree:)`` but nil for a folder.
+    public func file(at path: String, inTree tree: OID) throws -> TreeEntry? {
+        try entry(at: path, inTree: tree).flatMap { $0.isTree ? nil : $0 }
+    }
+
+    /// True when a blob's content looks binary to git (a NUL in its first 8,000 bytes).
+    /// Wraps `git_blob_is_binary`.
+    public func isBinary(_ blob: OID) throws -> Bool {
+        try withBlob(blob) { git_blob_is_binary($0) == 1 }
     }
 
     /// The `merge` attribute of `path` as libgit2's merge sees it (after
@@ -60,16 +76,18 @@ extension Repository {
     /// file changed on both sides (same options: `git_merge_file_options` defaults), with the
     /// given labels on the conflict markers. Nil when a version is binary (git's test:
     /// `git_blob_is_binary`), which that merge settles differently. Wraps `git_merge_file`.
-    public func mergeTextFile(path: String, mode: UInt32, ancestor: OID, ours: OID, theirs: OID,
+    /// A nil `ancestor` merges two files added on both sides (an empty base, as git does).
+    public func mergeTextFile(path: String, mode: UInt32, ancestor: OID?, ours: OID, theirs: OID,
                               labels: (ours: String, theirs: String)) throws -> FileMerge? {
-        try withBlob(ancestor) { a in
+        try withOptionalBlob(ancestor) { a in
             try withBlob(ours) { o in
                 try withBlob(theirs) { t in
-                    if [a, o, t].contains(where: { git_blob_is_binary($0) == 1 }) { return nil }
+                    if [a, o, t].contains(where: { $0.map { git_blob_is_binary($0) == 1 } ?? false }) { return nil }
                     return try path.withCString { cPath in
-                        func input(_ blob: OpaquePointer) throws -> git_merge_file_input {
+                        func input(_ blob: OpaquePointer?) throws -> git_merge_file_input {
                             var input = git_merge_file_input()
                             try call("git_merge_file_input_init") { git_merge_file_input_init(&input, UInt32(GIT_MERGE_FILE_INPUT_VERSION)) }
+                            guard let blob else { return input }
                             input.ptr = git_blob_rawcontent(blob)?.assumingMemoryBound(to: CChar.self)
                             input.size = Int(git_blob_rawsize(blob))
                             input.path = cPath
@@ -100,21 +118,30 @@ extension Repository {
         return OID(id)
     }
 
-    /// A tree like `tree` with each path set to its entry, written without reading the
-    /// rest of the tree. Wraps `git_tree_create_updated`.
-    public func updateTree(_ tree: OID, setting entries: [(path: String, entry: TreeEntry)]) throws -> OID {
+    /// A tree like `tree` with each path set to its entry (nil: removed; a folder left
+    /// empty goes too), written without reading the rest of the tree.
+    /// Wraps `git_tree_create_updated`.
+    public func updateTree(_ tree: OID, setting entries: [(path: String, entry: TreeEntry?)]) throws -> OID {
         guard !entries.isEmpty else { return tree }
         let paths = entries.map { strdup($0.path) }
         defer { paths.forEach { free($0) } }
         var updates = entries.enumerated().map { i, item in
-            git_tree_update(action: GIT_TREE_UPDATE_UPSERT, id: item.entry.blob.raw,
-                            filemode: git_filemode_t(rawValue: item.entry.mode), path: paths[i])
+            guard let entry = item.entry else {
+                return git_tree_update(action: GIT_TREE_UPDATE_REMOVE, id: git_oid(), filemode: GIT_FILEMODE_BLOB, path: paths[i])
+            }
+            return git_tree_update(action: GIT_TREE_UPDATE_UPSERT, id: entry.blob.raw,
+                                   filemode: git_filemode_t(rawValue: entry.mode), path: paths[i])
         }
         var out = git_oid()
         try withTree(tree) { baseline in
             try call("git_tree_create_updated") { git_tree_create_updated(&out, pointer, baseline, updates.count, &updates) }
         }
         return OID(out)
+    }
+
+    func withOptionalBlob<T>(_ id: OID?, _ body: (OpaquePointer?) throws -> T) throws -> T {
+        guard let id else { return try body(nil) }
+        return try withBlob(id, body)
     }
 
     func withBlob<T>(_ id: OID, _ body: (OpaquePointer) throws -> T) throws -> T {

@@ -1,4 +1,28 @@
 import CLibGit2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a merge of trees looks for renames: git's `merge.renames` and `merge.renameLimit`.
+public struct RenameOptions: Sendable, Equatable {
+    /// Whether renames are looked for at all (`merge.renames`, default true).
+    public var enabled: Bool
+    /// The most files on one side of a rename search (`merge.renameLimit`, else
+    /// `diff.renameLimit`, else git's merge default of 7,000).
+    public var limit: Int
+    /// The similarity a pair of files needs to be a rename, in percent (git: 50).
+    public var minimumScore: Int
+
+    public static let gitDefaultLimit = 7000
+
+    public init(enabled: Bool = true, limit: Int = RenameOptions.gitDefaultLimit, minimumScore: Int = 50) {
+        self.enabled = enabled
+        self.limit = limit
+        self.minimumScore = minimumScore
+    }
+}
 
 /// The result of a three-way merge of trees: a tree when it merged cleanly, else conflicts.
 public struct TreeMerge: Sendable {
@@ -87,17 +111,44 @@ extension Repository {
     /// libgit2's merge asks for attributes from the working tree, then the index. `git
     /// cherry-pick` uses the attributes of the branch it picks onto, so a handle opened with
     /// ``openBare(gitDirectory:)`` (no working tree) is given an in-memory index holding
-    /// `tree`: its `.gitattributes` files are then the ones consulted. The repository's own
-    /// index file is never read or written. Wraps `git_index_new`, `git_index_read_tree`
-    /// and `git_repository_set_index`.
+    /// the `.gitattributes` files of `tree`, and nothing else: they are the ones consulted,
+    /// and no other blob of the tree is touched (one that is missing, as in a partial clone,
+    /// has no effect). The repository's own index file is never read or written. Wraps
+    /// `git_index_new`, `git_index_add` and `git_repository_set_index`.
     public func useAttributes(fromTree tree: OID) throws {
         var index: OpaquePointer?
         try call("git_index_new") { git_index_new(&index) }
         defer { git_index_free(index) }
-        try withTree(tree) { handle in
-            try call("git_index_read_tree") { git_index_read_tree(index, handle) }
+        for (path, entry) in try attributeFiles(inTree: tree, prefix: "") {
+            var item = git_index_entry()
+            item.mode = entry.mode
+            item.id = entry.blob.raw
+            try path.withCString { cPath in
+                item.path = cPath
+                try call("git_index_add") { git_index_add(index, &item) }
+            }
         }
         try call("git_repository_set_index") { git_repository_set_index(pointer, index) }
+    }
+
+    /// Every `.gitattributes` file of a tree, reading its folders but no file.
+    private func attributeFiles(inTree id: OID, prefix: String) throws -> [(String, TreeEntry)] {
+        var found: [(String, TreeEntry)] = []
+        var folders: [(String, OID)] = []
+        try withTree(id) { tree in
+            for i in 0..<git_tree_entrycount(tree) {
+                let entry = git_tree_entry_byindex(tree, i)
+                let mode = git_tree_entry_filemode(entry).rawValue
+                let name = git_tree_entry_name(entry)!
+                if mode == 0o040000 {
+                    folders.append((prefix + String(cString: name) + "/", OID(git_tree_entry_id(entry)!)))
+                } else if strcmp(name, ".gitattributes") == 0, mode != 0o160000 {
+                    found.append((prefix + ".gitattributes", TreeEntry(blob: OID(git_tree_entry_id(entry)!), mode: mode)))
+                }
+            }
+        }
+        for (path, folder) in folders { found += try attributeFiles(inTree: folder, prefix: path) }
+        return found
     }
 
     /// Lets go of the index ``useAttributes(fromTree:)`` gave this handle.
@@ -106,16 +157,23 @@ extension Repository {
     }
 
     /// Merges `theirs` into `ours` with `ancestor` as the base, in memory, with rename
-    /// detection on (as `git cherry-pick` does). A cherry-pick of C onto T is
+    /// detection as `renames` says (on by default, as `git cherry-pick` does). A cherry-pick of C onto T is
     /// `mergeTrees(ancestor: tree(parent(C)), ours: tree(T), theirs: tree(C))`.
     ///
     /// A clean merge's tree is written to the object database (to memory after
     /// ``useInMemoryObjectStore()``). Wraps `git_merge_trees`, the index conflict
     /// iterator and `git_merge_file_from_index` (for the marked-up text of each conflict).
-    public func mergeTrees(ancestor: OID?, ours: OID, theirs: OID, labels: (ours: String, theirs: String) = ("ours", "theirs")) throws -> TreeMerge {
+    public func mergeTrees(ancestor: OID?, ours: OID, theirs: OID, labels: (ours: String, theirs: String) = ("ours", "theirs"),
+                           renames: RenameOptions = RenameOptions()) throws -> TreeMerge {
         var options = git_merge_options()
         try call("git_merge_options_init") { git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)) }
-        options.flags |= GIT_MERGE_FIND_RENAMES.rawValue
+        if renames.enabled {
+            options.flags |= GIT_MERGE_FIND_RENAMES.rawValue
+            options.rename_threshold = UInt32(renames.minimumScore)
+            options.target_limit = UInt32(renames.limit)
+        } else {
+            options.flags &= ~GIT_MERGE_FIND_RENAMES.rawValue
+        }
         var index: OpaquePointer?
         try withTree(ancestor) { ancestorTree in
             try withTree(ours) { oursTree in
@@ -133,7 +191,7 @@ extension Repository {
             try call("git_index_write_tree_to") { git_index_write_tree_to(&tree, index, pointer) }
             return TreeMerge(tree: OID(tree), conflicts: [], renames: [])
         }
-        return TreeMerge(tree: nil, conflicts: try conflicts(in: index!, labels: labels), renames: renames(in: index!))
+        return TreeMerge(tree: nil, conflicts: try conflicts(in: index!, labels: labels), renames: renameRecords(in: index!))
     }
 
     private func conflicts(in index: OpaquePointer, labels: (ours: String, theirs: String)) throws -> [Conflict] {
@@ -149,8 +207,10 @@ extension Repository {
             if status == GIT_ITEROVER.rawValue { git_error_clear(); break }
             if status < 0 { throw lastError(code: status, function: "git_index_conflict_next") }
             var text: [UInt8]?
-            if ours != nil, theirs != nil {
-                text = try mergedText(ancestor: ancestor, ours: ours!, theirs: theirs!, labels: labels)
+            // Submodules have no text to merge (their ids name commits of another repository).
+            if let ours, let theirs, ours.pointee.mode != 0o160000, theirs.pointee.mode != 0o160000,
+               ancestor.map({ $0.pointee.mode != 0o160000 }) ?? true {
+                text = try mergedText(ancestor: ancestor, ours: ours, theirs: theirs, labels: labels)
             }
             result.append(Conflict(ancestor: side(ancestor), ours: side(ours), theirs: side(theirs), mergedText: text))
         }
@@ -188,7 +248,7 @@ extension Repository {
         }
     }
 
-    private func renames(in index: OpaquePointer) -> [RenameRecord] {
+    private func renameRecords(in index: OpaquePointer) -> [RenameRecord] {
         (0..<git_index_name_entrycount(index)).compactMap { i in
             guard let entry = git_index_name_get_byindex(index, i) else { return nil }
             return RenameRecord(

@@ -167,11 +167,11 @@ public final class Repository {
     ///
     /// Wraps `git_tree_entry_bypath` and `git_blob_lookup`.
     public func blobContent(at path: String, inCommit commit: OID) throws -> [UInt8]? {
-        try entry(at: path, inTree: try treeID(ofCommit: commit)).map { try blobBytes($0.blob) }
+        try file(at: path, inTree: try treeID(ofCommit: commit)).map { try blobBytes($0.blob) }
     }
 
-    /// The bytes of a blob.
-    func blobBytes(_ id: OID) throws -> [UInt8] {
+    /// The bytes of a blob. Wraps `git_blob_lookup` and `git_blob_rawcontent`.
+    public func blobBytes(_ id: OID) throws -> [UInt8] {
         try withBlob(id) { blob in
             let size = Int(git_blob_rawsize(blob))
             guard size > 0, let bytes = git_blob_rawcontent(blob) else { return [] }

@@ -16,6 +16,13 @@ struct Forks<Kept> {
     private(set) var sourceCommits: [Kept] = []
     /// Per target, the commits it has and the source does not.
     private(set) var ownCommits: [[Commit]]
+    /// A common ancestor of every tip: what it reaches, every tip reaches.
+    let sharedBase: OID?
+    /// Which tips reach each walked commit: a row of bits (bit i: tip i) per commit.
+    private var reachRow: [OID: Int] = [:]
+    private var reachBits: [UInt64] = []
+    private let wordsPerRow: Int
+    private let targetCount: Int
 
     /// Walks the forks of `targets` from `source`. Source commits that `hidden` reaches
     /// (`--since`) are left out; `keep` is given each other one with the indices of the
@@ -23,10 +30,14 @@ struct Forks<Kept> {
     init(repository: Repository, source: OID, targets: [OID], hiding hidden: [OID] = [],
          keep: (Commit, _ lackedBy: [Int]) throws -> Kept?) throws {
         ownCommits = Array(repeating: [], count: targets.count)
+        targetCount = targets.count
         // Tip 0 is the source, 1...targets.count the targets, then the hidden revisions.
         let tips = [source] + targets + hidden
+        wordsPerRow = (tips.count + 63) / 64
         let shared = try repository.commonAncestor(of: tips)
+        sharedBase = shared
         let walked = try repository.walk(from: tips, hiding: shared.map { [$0] } ?? [])
+        reachRow.reserveCapacity(walked.count)
         // reaching[i]: the commits tip i reaches. A commit enters a set when a child in it
         // is visited and leaves when it is visited itself, so the sets hold the walk's
         // frontier, not its history.
@@ -38,6 +49,10 @@ struct Forks<Kept> {
                 reachedBy.append(i)
                 reaching[i].formUnion(commit.parents)
             }
+            let row = reachBits.count
+            reachRow[id] = row
+            reachBits.append(contentsOf: repeatElement(0, count: wordsPerRow))
+            for tip in reachedBy { reachBits[row + tip / 64] |= 1 << UInt64(tip % 64) }
             let reached = { (tip: Int) in reachedBy.contains(tip) }
             if reached(0) {
                 let lackedBy = targets.indices.filter { !reached($0 + 1) }
@@ -48,5 +63,19 @@ struct Forks<Kept> {
             }
         }
         sourceCommits.reverse()
+    }
+
+    /// The indices of the targets whose history contains `commit`, answered from the walk:
+    /// a walked commit by the tips that reached it; any other by whether the shared base
+    /// reaches it (then every target does, else none: nothing else is reachable from a tip).
+    func targets(containing commit: OID, in repository: Repository) throws -> [Int] {
+        if let row = reachRow[commit] {
+            return (0..<targetCount).filter { t in
+                let tip = t + 1
+                return reachBits[row + tip / 64] & (1 << UInt64(tip % 64)) != 0
+            }
+        }
+        guard let sharedBase, try repository.isAncestor(commit, of: sharedBase) else { return [] }
+        return Array(0..<targetCount)
     }
 }

@@ -5,7 +5,7 @@ import Git
 /// A value: renderers turn it into text, JSON or Markdown. Its JSON form is the versioned
 /// schema documented in Docs/report-schema.md (``Plan/currentSchemaVersion``).
 public struct Plan: Codable, Sendable {
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
 
     public var schemaVersion: Int = Plan.currentSchemaVersion
     public var source: SourceReport
@@ -97,9 +97,12 @@ public enum Outcome: String, Codable, Sendable, CaseIterable {
     case alreadyApplied = "already-applied"
     case notAffected = "not-affected"
     case skipped
+    /// The pick could not be tried (an object it needs is missing or corrupt...).
+    case error
 
-    /// `conflicted` and `needs-adaptation` need a person (and make `--exit-code` exit 1).
-    public var needsAttention: Bool { self == .conflicted || self == .needsAdaptation }
+    /// `conflicted`, `needs-adaptation` and `error` need a person (and make `--exit-code`
+    /// exit 1).
+    public var needsAttention: Bool { self == .conflicted || self == .needsAdaptation || self == .error }
 }
 
 /// One (candidate, target) attempt and its evidence.
@@ -137,6 +140,15 @@ public struct Reason: Codable, Sendable, Hashable {
         case fixesInTarget = "fixes-in-target"
         /// A merge commit, skipped without `--mainline`.
         case mergeCommit = "merge-commit"
+        /// The pick follows a file the target has under another name (rename detection):
+        /// informative, the pick is still judged on its merge.
+        case renamedPath = "renamed-path"
+        /// An object the pick needs is not in the repository (a partial clone, a mirror
+        /// without some blobs): the pick could not be tried.
+        case missingObject = "missing-object"
+        /// The pick could not be tried for another reason (a corrupt object, a commit that
+        /// cannot be parsed): the message names it.
+        case pickFailed = "pick-failed"
     }
 
     public var code: Code
@@ -152,25 +164,47 @@ public struct Reason: Codable, Sendable, Hashable {
 
 /// One conflicted path of a pick.
 public struct ConflictReport: Codable, Sendable, Hashable {
+    /// What clashed, as git's merge names it (`CONFLICT (<kind>)`).
     public enum Kind: String, Codable, Sendable {
         /// Both the target and the fix changed the same lines.
         case content
         /// The target modified the file; the fix deletes it.
         case modifyDelete = "modify/delete"
-        /// The target deleted the file (or never had it); the fix modifies it.
+        /// The target deleted the file (and no rename was found); the fix modifies it.
         case deleteModify = "delete/modify"
         /// Both added a file at this path with different content.
         case addAdd = "add/add"
-        /// A rename on one side clashes with the other side (rename/delete, rename/rename).
-        case rename
+        /// One side renamed the file, the other deleted it.
+        case renameDelete = "rename/delete"
+        /// Both sides renamed the file, to different names.
+        case renameRename = "rename/rename"
+        /// The file's mode (executable bit) changed differently on each side.
+        case mode
+        /// The path is a different kind of thing on each side: file, symlink or submodule.
+        case type
+        /// The path is a file on one side and a folder on the other.
+        case fileDirectory = "file/directory"
+        /// A submodule moved to different commits on each side.
+        case submodule
     }
 
+    /// The lines of one conflict region, 1-based, from its `<<<<<<<` line to its
+    /// `>>>>>>>` line, in the file as the pick leaves it.
+    public struct Region: Codable, Sendable, Hashable {
+        public var first: Int
+        public var last: Int
+
+        public init(first: Int, last: Int) {
+            self.first = first
+            self.last = last
+        }
+    }
+
+    /// Where the conflict is left: the target's name for the file.
     public var path: String
     public var kind: Kind
-    /// For `content` and `add/add` conflicts of text: the number of conflict regions.
-    public var regions: Int?
-    /// The line of each region's `<<<<<<<` marker in the file as the pick leaves it.
-    public var lines: [Int]?
+    /// For text conflicts: every conflict region.
+    public var regions: [Region]?
     /// True when the file merges as binary (its content, or a `merge`/`binary` attribute):
     /// a person picks one side whole.
     public var binary: Bool

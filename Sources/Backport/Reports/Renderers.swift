@@ -54,19 +54,17 @@ public struct TextRenderer {
         return out
     }
 
-    /// One line for a conflicted path: `content   src/a.c: 2 regions (lines 12, 40)`.
+    /// One line for a conflicted path: `content       src/a.c: 2 regions (lines 12-20, 40-47)`.
     static func describe(_ conflict: ConflictReport) -> String {
         var line = pad(conflict.kind.rawValue, 13) + " " + conflict.path
-        if conflict.kind == .rename {
-            let names = [conflict.ancestorPath.map { "base \($0)" }, conflict.targetPath.map { "target \($0)" },
-                         conflict.fixPath.map { "fix \($0)" }].compactMap { $0 }
-            if !names.isEmpty { line += " (" + names.joined(separator: ", ") + ")" }
-        }
+        let names = [conflict.ancestorPath.map { "base \($0)" }, conflict.targetPath.map { "target \($0)" },
+                     conflict.fixPath.map { "fix \($0)" }].compactMap { $0 }
+        if !names.isEmpty { line += " (" + names.joined(separator: ", ") + ")" }
         if conflict.binary {
             line += ": binary, take one side whole"
-        } else if let regions = conflict.regions {
-            line += ": \(regions) region\(regions == 1 ? "" : "s")"
-            if let lines = conflict.lines { line += " (line\(lines.count == 1 ? "" : "s") \(lines.map(String.init).joined(separator: ", ")))" }
+        } else if let regions = conflict.regions, !regions.isEmpty {
+            line += ": \(regions.count) region\(regions.count == 1 ? "" : "s")"
+            line += " (line\(regions.count == 1 ? "" : "s") " + regions.map { "\($0.first)-\($0.last)" }.joined(separator: ", ") + ")"
         }
         return line
     }
@@ -91,6 +89,7 @@ public struct TextRenderer {
         case .needsAdaptation: code = "35"
         case .alreadyApplied: code = "36"
         case .notAffected, .skipped: code = "2"
+        case .error: code = "1;31"
         }
         return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
@@ -165,6 +164,7 @@ public struct MarkdownRenderer {
         case .alreadyApplied: return "☑ already-applied"
         case .notAffected: return "➖ not-affected"
         case .skipped: return "⏭ skipped"
+        case .error: return "⚠️ error"
         }
     }
 

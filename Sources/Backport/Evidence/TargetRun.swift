@@ -1,0 +1,195 @@
+import Git
+
+/// Tries and classifies, in memory, the candidates meant for one target.
+///
+/// Each candidate goes through the evidence steps in order, cheapest first (a merge
+/// commit without `--mainline`, the target's history, a marker, the same patch-id, the
+/// `Fixes:` culprits, the pick itself), until ``OutcomePolicy`` says the findings settle
+/// it. A step that cannot be done (an object it needs is missing or corrupt) makes that
+/// pick an `error`; the run goes on with the next candidate.
+///
+/// Candidates come oldest first; with stacking, each clean pick's tree becomes the tree
+/// the next candidate is picked onto, as a maintainer applying the batch would see it.
+/// Owns its ``Picker`` (its own repository handles), so runs go on several threads.
+final class TargetRun {
+    let target: Target
+    private let picker: Picker
+    private let stacked: Bool
+    private var history: TargetHistory
+    /// The tree the next candidate is picked onto: the target tip's, plus the clean picks
+    /// so far when stacking.
+    private var currentTree: OID
+    private var stackedPicks = 0
+    /// Candidates of this plan that go to this target (clean or conflicted so far): a fix
+    /// whose `Fixes:` names one of them is meant for this target too.
+    private var carried: Set<OID> = []
+    private var culpritEvidence: [OID: Reason?] = [:]
+
+    private typealias Step = (name: String, examine: (CandidateWork) throws -> [Finding])
+
+    init(picker: Picker, target: Target, history: TargetHistory, stacked: Bool) throws {
+        self.picker = picker
+        self.target = target
+        self.history = history
+        self.stacked = stacked
+        currentTree = try picker.repository().treeID(ofCommit: target.branch.tip)
+    }
+
+    /// Classifies the candidates, oldest first, then lets go of the merged objects (the
+    /// planner keeps the results).
+    func run(_ candidates: [CandidateWork]) throws -> [PickResult] {
+        defer { try? picker.close() }
+        return try candidates.map { candidate in
+            let result = classify(candidate)
+            // Nothing later builds on an independent pick's objects: let them go.
+            if !stacked { try picker.forgetMemory() }
+            return result
+        }
+    }
+
+    private var steps: [Step] {
+        [("reading the commit", mergeCommit),
+         ("checking the target's history", inTargetHistory),
+         ("looking for a marker", marker),
+         ("comparing patch-ids", samePatch),
+         ("following its Fixes: trailers", culprits),
+         ("merging", merge)]
+    }
+
+    private func classify(_ candidate: CandidateWork) -> PickResult {
+        var findings: [Finding] = []
+        for step in steps {
+            do {
+                findings += try step.examine(candidate)
+            } catch {
+                findings.append(.failed(failure(error, while: step.name, candidate)))
+            }
+            if OutcomePolicy.isSettled(findings) { break }
+        }
+        let outcome = OutcomePolicy.outcome(of: findings)
+        return result(candidate, outcome, findings)
+    }
+
+    /// The result of the findings: the reason that decided first, then the others.
+    private func result(_ candidate: CandidateWork, _ outcome: Outcome, _ findings: [Finding]) -> PickResult {
+        let id = candidate.commit.id
+        var reasons: [Reason] = []
+        var conflicts: [ConflictReport] = []
+        var tree: OID?
+        let merge = findings.lazy.compactMap { finding -> PickOutput? in
+            if case .merged(let output) = finding { return output } else { return nil }
+        }.first
+        switch outcome {
+        case .clean:
+            tree = merge!.tree
+            carried.insert(id)
+            let message = stacked && stackedPicks > 0
+                ? "applies cleanly on top of \(stackedPicks) earlier pick\(stackedPicks == 1 ? "" : "s")" : "applies cleanly"
+            reasons.append(Reason(.applies, message))
+            if stacked {
+                currentTree = tree!
+                stackedPicks += 1
+            }
+        case .conflicted:
+            carried.insert(id)
+            conflicts = merge!.conflicts.map(ConflictReport.init)
+            let paths = conflicts.map(\.path).joined(separator: ", ")
+            reasons.append(Reason(.conflicts, "\(conflicts.count) conflicted path\(conflicts.count == 1 ? "" : "s"): \(paths)"))
+        default:
+            break
+        }
+        // The deciding reason first (for outcomes a finding decides), then the others.
+        let deciding = findings.first { finding in
+            switch (finding, outcome) {
+            case (.failed, .error), (.cannotPick, .skipped), (.alreadyThere, .alreadyApplied), (.fixesMissed, .notAffected): return true
+            default: return false
+            }
+        }
+        if let reason = deciding?.reason { reasons.append(reason) }
+        reasons += findings.compactMap { finding in
+            switch finding {
+            case .fixesReached(let r), .note(let r): return r
+            default: return nil
+            }
+        }
+        return PickResult(commit: id, target: target.name, outcome: outcome, reasons: reasons, conflicts: conflicts, tree: tree)
+    }
+
+    /// A reason for a step that could not be done, naming what and where.
+    private func failure(_ error: Error, while step: String, _ candidate: CandidateWork) -> Reason {
+        let what = "\(step) for \(candidate.commit.id.short()) on \(target.name)"
+        if let error = error as? GitError {
+            return Reason(error.isNotFound ? .missingObject : .pickFailed, "\(what): \(error.message)", commit: candidate.commit.id)
+        }
+        return Reason(.pickFailed, "\(what): \(error)", commit: candidate.commit.id)
+    }
+
+    // MARK: The evidence steps
+
+    private func mergeCommit(_ candidate: CandidateWork) -> [Finding] {
+        candidate.skipReason.map { [.cannotPick($0)] } ?? []
+    }
+
+    private func inTargetHistory(_ candidate: CandidateWork) -> [Finding] {
+        guard candidate.containedIn.contains(target.branch.name) else { return [] }
+        return [.alreadyThere(Reason(.inTargetHistory, "\(target.name) already contains this commit"))]
+    }
+
+    private func marker(_ candidate: CandidateWork) -> [Finding] {
+        guard let carrier = history.carrier(of: candidate.commit.id) else { return [] }
+        return [.alreadyThere(Reason(.marker, "\(carrier.short()) on \(target.name) names it as its upstream commit", commit: carrier))]
+    }
+
+    private func samePatch(_ candidate: CandidateWork) throws -> [Finding] {
+        guard let twin = try history.equivalent(to: candidate.change, in: picker.repository()) else { return [] }
+        return [.alreadyThere(Reason(.samePatchID, "\(twin.short()) on \(target.name) makes the same change (same patch-id)", commit: twin))]
+    }
+
+    private func culprits(_ candidate: CandidateWork) throws -> [Finding] {
+        guard !candidate.culprits.isEmpty else { return [] }
+        for culprit in candidate.culprits {
+            if let found = try evidence(forCulprit: culprit) { return [.fixesReached(found)] }
+        }
+        let names = candidate.culprits.map { $0.change.commit.short() }.joined(separator: ", ")
+        return [.fixesMissed(Reason(.fixesNotInTarget,
+            "the commit it fixes (\(names)) is not in \(target.name)'s history, nor carried there as a backport",
+            commit: candidate.culprits[0].change.commit))]
+    }
+
+    private func merge(_ candidate: CandidateWork) throws -> [Finding] {
+        let repository = try picker.repository()
+        let input = PickInput(
+            base: try candidate.change.baseTree(repository), onto: currentTree, fix: candidate.commit.tree,
+            labels: (target.name, "\(candidate.commit.id.short()) (\(candidate.commit.summary))"),
+            attributes: currentTree, fixChanges: try candidate.change.changes(repository))
+        let output = try picker.pick(input, writingTo: .memory)
+        var findings: [Finding] = [.merged(output)]
+        for (fixPath, targetPath) in output.renamedPaths {
+            findings.append(.note(Reason(.renamedPath, "\(fixPath) is \(targetPath) on \(target.name) (rename detection)")))
+        }
+        if output.tree == currentTree {
+            findings.append(.alreadyThere(Reason(.emptyPick, "picking it changes nothing on \(target.name)")))
+        }
+        return findings
+    }
+
+    /// How `culprit` (a commit named by `Fixes:`) reached this target, or nil if it did not:
+    /// in its history, as a backport (marker or patch-id), or picked earlier in this plan.
+    private func evidence(forCulprit culprit: Culprit) throws -> Reason? {
+        let id = culprit.change.commit
+        if carried.contains(id) {
+            return Reason(.fixesInTarget, "the commit it fixes, \(id.short()), is picked earlier in this plan", commit: id)
+        }
+        if let known = culpritEvidence[id] { return known }
+        var found: Reason?
+        if culprit.containedIn.contains(target.branch.name) {
+            found = Reason(.fixesInTarget, "the commit it fixes, \(id.short()), is in \(target.name)'s history", commit: id)
+        } else if let carrier = history.carrier(of: id) {
+            found = Reason(.fixesInTarget, "the commit it fixes, \(id.short()), was backported to \(target.name) as \(carrier.short())", commit: id)
+        } else if let twin = try history.equivalent(to: culprit.change, in: picker.repository()) {
+            found = Reason(.fixesInTarget, "the commit it fixes, \(id.short()), was backported to \(target.name) as \(twin.short()) (same patch-id)", commit: id)
+        }
+        culpritEvidence[id] = found
+        return found
+    }
+}

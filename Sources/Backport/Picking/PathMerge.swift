@@ -1,0 +1,244 @@
+import Git
+
+/// A pick settled path by path: only the files the fix changes are merged, each against
+/// the target's version of it, and the result is the target's tree with those paths
+/// updated (`git_tree_create_updated`).
+///
+/// This is how git's merge (merge-ort) settles a cherry-pick, without a three-way diff
+/// of whole trees:
+/// - a file the fix modifies is merged with the target's file at the same path, or, when
+///   the target has none there, with the file the target renamed it to (renames are looked
+///   for only for such files, among the files the target's side added: exact, then same
+///   basename, then by similarity), and the result goes to the target's name;
+/// - a file the fix deletes goes when the target has it unchanged; when the target changed
+///   it, the fix may have renamed it (looked for among the fix's additions), and the
+///   target's change is merged into the new name; otherwise it is a modify/delete conflict;
+/// - a file the fix adds is added, or merged with the target's file of the same path
+///   (add/add, an empty base).
+///
+/// Each file's merge: a side that left it as the base had it gives way to the other
+/// side; modes merge the same way; content changed on both sides is a three-way text
+/// merge with libgit2's defaults (the same as `git_merge_trees`), binary content and
+/// symlinks changed on both sides conflict, submodules moved on both sides conflict.
+///
+/// ``run()`` returns nil, and the caller merges whole trees, where this reasoning does not
+/// reach: a path that is a file on one side and a folder on the other, a file whose type
+/// changes, a merge driver set by attributes, two files meeting at one path.
+struct PathMerge {
+    let repository: Repository
+    let input: PickInput
+    let fixChanges: [PathChange]
+    let renames: RenameOptions
+    let similarity: SimilarityCache
+    /// What the target's side changed since the fix's base (its additions and deletions
+    /// are where target renames are looked for): asked only when a file the fix changes is
+    /// missing on the target.
+    let targetSide: () throws -> [PathChange]
+
+    /// Thrown inside the merge when it needs the whole-tree merge.
+    private struct WholeTreesNeeded: Error {}
+
+    private final class Result {
+        var updates: [String: TreeEntry?] = [:]
+        var conflicts: [PathConflict] = []
+        var renamed: [(fix: String, target: String)] = []
+    }
+
+    func run() throws -> PickOutput? {
+        do {
+            return try merge()
+        } catch is WholeTreesNeeded {
+            return nil
+        }
+    }
+
+    private func merge() throws -> PickOutput {
+        let result = Result()
+        var added: [String: TreeEntry] = [:]
+        var deleted: [RenameCandidate] = []
+        var modified: [PathChange] = []
+        for change in fixChanges {
+            switch change.status {
+            case .added: added[change.newPath!] = change.new!
+            case .deleted: deleted.append(RenameCandidate(path: change.oldPath!, entry: change.old!))
+            case .modified: modified.append(change)
+            default: throw WholeTreesNeeded()
+            }
+        }
+        // A file that changes type is a deletion and an addition at one path.
+        if deleted.contains(where: { added[$0.path] != nil }) { throw WholeTreesNeeded() }
+
+        // The target's file at each path the fix deletes or modifies (nil: none there).
+        var ours: [String: TreeEntry] = [:]
+        for path in deleted.map(\.path) + modified.map({ $0.newPath! }) {
+            guard let entry = try repository.entry(at: path, inTree: input.onto) else {
+                if try hasFileAbove(path) { throw WholeTreesNeeded() }
+                continue
+            }
+            if entry.isTree { throw WholeTreesNeeded() }
+            ours[path] = entry
+        }
+
+        // Renames, only where they matter (merge-ort's relevant sources). In the fix: a
+        // file it deletes that the target does not have as the base had it. On the target:
+        // a file the fix modifies or deletes that the target does not have.
+        let detector = RenameDetector(repository: repository, options: renames, cache: similarity)
+        let fixRelevant = Set(deleted.filter { ours[$0.path] != $0.entry }.map(\.path))
+        let fixRenames = try detector.renames(
+            of: fixRelevant, sources: deleted,
+            destinations: added.sorted { $0.key < $1.key }.map { RenameCandidate(path: $0.key, entry: $0.value) })
+        let targetRelevant = Set((deleted.map(\.path) + modified.map { $0.newPath! }).filter { ours[$0] == nil })
+        var targetRenames: [String: RenameCandidate] = [:]
+        if !targetRelevant.isEmpty, renames.enabled {
+            let side = try targetSide()
+            targetRenames = try detector.renames(
+                of: targetRelevant,
+                sources: side.filter { $0.status == .deleted }.map { RenameCandidate(path: $0.oldPath!, entry: $0.old!) },
+                destinations: side.filter { $0.status == .added }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) })
+        }
+        func claim(_ path: String) throws {
+            guard result.updates[path] == nil, !result.conflicts.contains(where: { $0.path == path }) else { throw WholeTreesNeeded() }
+        }
+
+        // The fix's deletions (and its renames).
+        for source in deleted {
+            let path = source.path
+            if let destination = fixRenames[path] {
+                added[destination.path] = nil
+                if try repository.entry(at: destination.path, inTree: input.onto) != nil { throw WholeTreesNeeded() }
+                try claim(destination.path)
+                if let target = ours[path] {
+                    // The fix renamed a file the target changed: the change follows the rename.
+                    result.updates[path] = .some(nil)
+                    try mergeFile(at: destination.path, ancestor: source, ours: RenameCandidate(path: path, entry: target),
+                                  theirs: destination, into: result)
+                } else if let targetName = targetRenames[path] {
+                    guard targetName.path == destination.path else {
+                        result.conflicts.append(PathConflict(kind: .renameRename, path: destination.path,
+                            ancestor: side(source), ours: side(targetName), theirs: side(destination), binary: false, mergedText: nil))
+                        continue
+                    }
+                    try mergeFile(at: destination.path, ancestor: source, ours: targetName, theirs: destination, into: result)
+                } else {
+                    result.conflicts.append(PathConflict(kind: .renameDelete, path: destination.path,
+                        ancestor: side(source), ours: nil, theirs: side(destination),
+                        binary: try isBinary(destination.entry), mergedText: nil))
+                }
+            } else if let target = ours[path] {
+                if target == source.entry {
+                    result.updates[path] = .some(nil)
+                } else {
+                    result.conflicts.append(PathConflict(kind: .modifyDelete, path: path,
+                        ancestor: side(source), ours: side(RenameCandidate(path: path, entry: target)), theirs: nil,
+                        binary: try isBinary(target), mergedText: nil))
+                }
+            } else if let targetName = targetRenames[path] {
+                // Renamed on the target, deleted by the fix: git reports rename/delete.
+                try claim(targetName.path)
+                result.conflicts.append(PathConflict(kind: .renameDelete, path: targetName.path,
+                    ancestor: side(source), ours: side(targetName), theirs: nil,
+                    binary: try isBinary(targetName.entry), mergedText: nil))
+            }
+        }
+
+        // The fix's modifications.
+        for change in modified {
+            let path = change.newPath!
+            let ancestor = RenameCandidate(path: path, entry: change.old!), theirs = RenameCandidate(path: path, entry: change.new!)
+            if let target = ours[path] {
+                try mergeFile(at: path, ancestor: ancestor, ours: RenameCandidate(path: path, entry: target), theirs: theirs, into: result)
+            } else if let targetName = targetRenames[path] {
+                guard added[targetName.path] == nil else { throw WholeTreesNeeded() }
+                try claim(targetName.path)
+                result.renamed.append((path, targetName.path))
+                try mergeFile(at: targetName.path, ancestor: ancestor, ours: targetName, theirs: theirs, into: result)
+            } else {
+                result.conflicts.append(PathConflict(kind: .deleteModify, path: path,
+                    ancestor: side(ancestor), ours: nil, theirs: side(theirs),
+                    binary: try isBinary(theirs.entry), mergedText: nil))
+            }
+        }
+
+        // The fix's additions.
+        for (path, theirs) in added.sorted(by: { $0.key < $1.key }) {
+            try claim(path)
+            guard let target = try repository.entry(at: path, inTree: input.onto) else {
+                if try hasFileAbove(path) { throw WholeTreesNeeded() }
+                result.updates[path] = theirs
+                continue
+            }
+            if target.isTree { throw WholeTreesNeeded() }
+            if target == theirs { continue }
+            try mergeFile(at: path, ancestor: nil, ours: RenameCandidate(path: path, entry: target),
+                          theirs: RenameCandidate(path: path, entry: theirs), into: result)
+        }
+
+        let renamed = result.renamed.sorted { $0.fix < $1.fix }
+        guard result.conflicts.isEmpty else {
+            // The whole-tree merge lists conflicts in index order: by path, byte by byte.
+            let conflicts = result.conflicts.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+            return PickOutput(tree: nil, conflicts: conflicts, renamedPaths: renamed, mergedWholeTrees: false)
+        }
+        let tree = try repository.updateTree(input.onto, setting: result.updates.map { ($0.key, $0.value) })
+        return PickOutput(tree: tree, conflicts: [], renamedPaths: renamed, mergedWholeTrees: false)
+    }
+
+    /// Merges one file: the base's version (nil: added on both sides), the target's and the
+    /// fix's, each with its own path; the result goes to `path` (the target's name).
+    private func mergeFile(at path: String, ancestor: RenameCandidate?, ours: RenameCandidate, theirs: RenameCandidate,
+                           into result: Result) throws {
+        let base = ancestor?.entry
+        let (o, t) = (ours.entry, theirs.entry)
+        // Files of different kinds (file, symlink, submodule): git's rules for these are
+        // the whole-tree merge's business.
+        if o.type != t.type || (base.map { $0.type != o.type } ?? false) { throw WholeTreesNeeded() }
+        let mode: UInt32
+        if base?.mode == o.mode { mode = t.mode } else if base?.mode == t.mode || o.mode == t.mode { mode = o.mode } else {
+            throw WholeTreesNeeded()
+        }
+        func write(_ blob: OID) { if ours.path != path || blob != o.blob || mode != o.mode { result.updates[path] = TreeEntry(blob: blob, mode: mode) } }
+        if base?.blob == o.blob { return write(t.blob) }
+        if base?.blob == t.blob || o.blob == t.blob { return write(o.blob) }
+
+        func conflict(binary: Bool, text: [UInt8]?) {
+            result.conflicts.append(PathConflict(
+                kind: o.isSubmodule ? .submodule : base == nil ? .addAdd : .content, path: path,
+                ancestor: ancestor.map(side), ours: side(ours), theirs: side(theirs),
+                binary: binary, mergedText: text))
+        }
+        // Submodules and symlinks changed on both sides are not merged line by line.
+        if o.isSubmodule || o.isSymlink { return conflict(binary: false, text: nil) }
+        // A merge driver (or `-merge`, `binary`) chosen by the target's attributes.
+        if try repository.mergeAttribute(for: path) != nil { throw WholeTreesNeeded() }
+        // Where the sides name the file differently, the markers say which name (as git's do).
+        let labels = ours.path == theirs.path ? input.labels
+            : (input.labels.ours + ":" + ours.path, input.labels.theirs + ":" + theirs.path)
+        guard let merged = try repository.mergeTextFile(path: path, mode: mode, ancestor: base?.blob, ours: o.blob,
+                                                        theirs: t.blob, labels: labels) else {
+            return conflict(binary: true, text: nil)
+        }
+        if merged.automergeable {
+            write(try repository.writeBlob(merged.content))
+        } else {
+            conflict(binary: false, text: merged.content)
+        }
+    }
+
+    private func side(_ file: RenameCandidate) -> ConflictSide {
+        ConflictSide(path: file.path, mode: file.entry.mode, blob: file.entry.blob)
+    }
+
+    private func isBinary(_ entry: TreeEntry) throws -> Bool {
+        entry.isRegularFile ? try repository.isBinary(entry.blob) : false
+    }
+
+    /// True when a folder above `path` is a file (or link, or submodule) on the target.
+    private func hasFileAbove(_ path: String) throws -> Bool {
+        var prefix = Substring(path)
+        while let slash = prefix.lastIndex(of: "/") {
+            prefix = prefix[..<slash]
+            if let entry = try repository.entry(at: String(prefix), inTree: input.onto) { return !entry.isTree }
+        }
+        return false
+    }
+}

@@ -1,0 +1,142 @@
+import Git
+
+/// A file as rename detection sees it: a path and what is there.
+struct RenameCandidate: Sendable {
+    let path: String
+    let entry: TreeEntry
+}
+
+/// Content signatures of blobs (git's span hashes, ``ContentSignature``), read once per
+/// blob and kept for the picker's life: a target's later picks, and candidates that
+/// look for the same renames, reuse them.
+final class SimilarityCache {
+    private var signatures: [OID: ContentSignature] = [:]
+
+    func signature(of blob: OID, in repository: Repository) throws -> ContentSignature {
+        if let known = signatures[blob] { return known }
+        let signature = ContentSignature(try repository.blobBytes(blob))
+        signatures[blob] = signature
+        return signature
+    }
+}
+
+/// Pairs deleted files with added ones on one side of a merge, as git's merge-ort does
+/// (diffcore-rename.c, git 2.39): only for the sources the pick needs (merge-ort's
+/// "relevant" sources), but with every deletion of that side taking part where git lets
+/// it (exact renames, basename uniqueness).
+///
+/// 1. Exact renames: for each destination in path order, a source with the same blob
+///    (same mode too, unless both are regular files), preferring one with the same
+///    basename, the earliest on ties. Any source, relevant or not, can take one.
+/// 2. Basename: a relevant source whose basename is unique among the sources left and
+///    among the destinations left is paired with that destination when they are 75%
+///    similar (halfway between the minimum and a perfect score).
+/// 3. Similarity: when relevant sources × destinations left is at most the rename limit
+///    squared, each destination keeps its 4 most similar sources at or above the minimum
+///    score (50%), and the pairs are taken best first, each source and destination once.
+///
+/// Empty files are never sources or destinations; only regular files are compared by
+/// content (git: estimate_similarity).
+struct RenameDetector {
+    let repository: Repository
+    let options: RenameOptions
+    let cache: SimilarityCache
+
+    static let emptyBlob = OID(hex: "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")!
+
+    /// A map from each relevant source path that was renamed to its destination.
+    func renames(of relevant: Set<String>, sources allSources: [RenameCandidate],
+                 destinations allDestinations: [RenameCandidate]) throws -> [String: RenameCandidate] {
+        guard options.enabled, !relevant.isEmpty else { return [:] }
+        let sources = allSources.filter { $0.entry.blob != Self.emptyBlob && !$0.entry.isSubmodule }
+        let destinations = allDestinations.filter { $0.entry.blob != Self.emptyBlob && !$0.entry.isSubmodule }
+        guard !destinations.isEmpty else { return [:] }
+        var found: [String: RenameCandidate] = [:]
+        var usedSources = Set<Int>(), matched = Set<Int>()
+
+        // 1. Exact renames.
+        let byBlob = Dictionary(grouping: sources.indices, by: { sources[$0].entry.blob })
+        for (d, destination) in destinations.enumerated() {
+            guard let same = byBlob[destination.entry.blob] else { continue }
+            let usable = same.prefix(100).filter { s in
+                !usedSources.contains(s)
+                    && (sources[s].entry.mode == destination.entry.mode || (sources[s].entry.isRegularFile && destination.entry.isRegularFile))
+            }
+            guard let s = usable.first(where: { Self.basename(sources[$0].path) == Self.basename(destination.path) }) ?? usable.first
+            else { continue }
+            usedSources.insert(s)
+            matched.insert(d)
+            found[sources[s].path] = destination
+        }
+
+        // 2. Same basename, unique on both sides.
+        let leftSources = sources.indices.filter { !usedSources.contains($0) && sources[$0].entry.isRegularFile }
+        var leftDestinations = destinations.indices.filter { !matched.contains($0) && destinations[$0].entry.isRegularFile }
+        func unique(_ indices: [Int], _ list: [RenameCandidate]) -> [Substring: Int] {
+            var map: [Substring: Int] = [:]
+            for i in indices { let name = Self.basename(list[i].path); map[name] = map[name] == nil ? i : -1 }
+            return map
+        }
+        let sourceNames = unique(leftSources, sources), destinationNames = unique(leftDestinations, destinations)
+        for s in leftSources where relevant.contains(sources[s].path) {
+            let name = Self.basename(sources[s].path)
+            guard sourceNames[name] == s, let d = destinationNames[name], d >= 0, !matched.contains(d) else { continue }
+            if try score(sources[s], destinations[d], minimum: basenameMinimumScore) >= basenameMinimumScore {
+                usedSources.insert(s)
+                matched.insert(d)
+                found[sources[s].path] = destinations[d]
+            }
+        }
+
+        // 3. By similarity, within the limit.
+        let wanted = leftSources.filter { !usedSources.contains($0) && relevant.contains(sources[$0].path) }
+        leftDestinations.removeAll { matched.contains($0) }
+        guard !wanted.isEmpty, !leftDestinations.isEmpty,
+              wanted.count * leftDestinations.count <= options.limit * options.limit else { return found }
+        var pairs: [(score: Int, sameName: Bool, source: Int, destination: Int)] = []
+        for d in leftDestinations {
+            var best: [(score: Int, sameName: Bool, source: Int, destination: Int)] = []
+            for s in wanted {
+                let value = try score(sources[s], destinations[d], minimum: minimumScore)
+                guard value >= minimumScore else { continue }
+                let pair = (value, Self.basename(sources[s].path) == Self.basename(destinations[d].path), s, d)
+                // Keep the 4 best for this destination (git: NUM_CANDIDATE_PER_DST).
+                if best.count < 4 { best.append(pair) } else if let worst = best.indices.min(by: { best[$0].score < best[$1].score }),
+                    best[worst].score < value { best[worst] = pair }
+            }
+            pairs += best
+        }
+        // Best score first, a same-basename pair before others; stable otherwise.
+        let order = pairs.indices.sorted { a, b in
+            let (x, y) = (pairs[a], pairs[b])
+            if x.score != y.score { return x.score > y.score }
+            if x.sameName != y.sameName { return x.sameName }
+            return a < b
+        }
+        for i in order {
+            let pair = pairs[i]
+            guard !matched.contains(pair.destination), !usedSources.contains(pair.source) else { continue }
+            usedSources.insert(pair.source)
+            matched.insert(pair.destination)
+            found[sources[pair.source].path] = destinations[pair.destination]
+        }
+        return found.filter { relevant.contains($0.key) }
+    }
+
+    /// git's score, 0...60,000 (MAX_SCORE), of a pair.
+    private func score(_ source: RenameCandidate, _ destination: RenameCandidate, minimum: Int) throws -> Int {
+        let a = try cache.signature(of: source.entry.blob, in: repository)
+        let b = try cache.signature(of: destination.entry.blob, in: repository)
+        return a.score(against: b, minimumScore: minimum)
+    }
+
+    private var minimumScore: Int { options.minimumScore * ContentSignature.maxScore / 100 }
+
+    /// git asks more of a basename match: halfway between the minimum score and a perfect
+    /// one (diffcore-rename.c: basename_min_score).
+    private var basenameMinimumScore: Int { minimumScore + (ContentSignature.maxScore - minimumScore) / 2 }
+
+    static func basename(_ path: String) -> Substring {
+        path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? Substring(path)
+    }
+}
