@@ -10,6 +10,8 @@ public enum BackportError: Error, CustomStringConvertible, Equatable {
     case noTargets
     case unknownRevision(String)
     case invalidInput(String)
+    /// A shallow clone whose history stops before what the plan needs.
+    case shallowClone
     case git(GitError)
 
     public var description: String {
@@ -28,6 +30,8 @@ public enum BackportError: Error, CustomStringConvertible, Equatable {
             return "bad revision '\(spec)': not a commit in this repository"
         case .invalidInput(let message):
             return message
+        case .shallowClone:
+            return "this clone is shallow and its history stops before the release branches' fork points; deepen it with 'git fetch --unshallow' (or 'git fetch --deepen=<n>')"
         case .git(let error):
             return error.description
         }

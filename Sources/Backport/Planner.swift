@@ -67,6 +67,10 @@ public struct Planner {
         do {
             return try makePlan(options)
         } catch let error as GitError {
+            // libgit2 1.5 does not know shallow clones: a walk past the boundary finds no commit.
+            if error.isMissingObject, FileManager.default.fileExists(atPath: repository.gitDirectory + "shallow") {
+                throw BackportError.shallowClone
+            }
             throw BackportError.git(error)
         }
     }
@@ -80,16 +84,24 @@ public struct Planner {
         guard !targets.isEmpty else { throw BackportError.noTargets }
         let since = try options.since.map { try resolve($0) }
 
-        let (work, histories) = try candidates(options: options, source: source, targets: targets, since: since)
+        let (work, histories) = try Trace.measure("candidates") {
+            try candidates(options: options, source: source, targets: targets, since: since)
+        }
         // One run per target, each with its own picker (its own handles), in parallel.
         let gitDirectory = repository.gitDirectory
         let renames = try RenameOptions(config: repository.config())
-        let perTarget = try parallelMap(Array(targets.indices), jobs: options.jobs) { t in
-            let picker = Picker(gitDirectory: gitDirectory, renames: renames, pathByPath: options.fastPath)
-            let run = try TargetRun(picker: picker, target: targets[t], history: histories[t], stacked: !options.independent)
-            return try run.run(work.filter { $0.targets.contains(targets[t].branch.name) })
+        let similarity = SimilarityCache()
+        let perTarget = try Trace.measure("picks") {
+            try parallelMap(Array(targets.indices), jobs: options.jobs) { t in
+                try Trace.measure("picks onto \(targets[t].name)") {
+                    let picker = Picker(gitDirectory: gitDirectory, renames: renames, pathByPath: options.fastPath, similarity: similarity)
+                    let run = try TargetRun(picker: picker, target: targets[t], history: histories[t], stacked: !options.independent)
+                    return try run.run(work.filter { $0.targets.contains(targets[t].branch.name) })
+                }
+            }
         }
 
+        Trace.report()
         let byCommit = perTarget.map { results in Dictionary(uniqueKeysWithValues: results.map { ($0.commit, $0) }) }
         return Plan(
             source: SourceReport(source),
@@ -136,7 +148,9 @@ public struct Planner {
         var known: [OID: Set<String>] = [:]
         let containing = { (id: OID) throws -> Set<String> in
             if let answer = known[id] { return answer }
-            let answer = Set(try forks.targets(containing: id, in: repository).map { targets[$0].branch.name })
+            let answer = Set(try Trace.accumulate("which targets contain a commit") {
+                try forks.targets(containing: id, in: repository)
+            }.map { targets[$0].branch.name })
             known[id] = answer
             return answer
         }

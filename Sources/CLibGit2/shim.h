@@ -21,4 +21,11 @@ static inline int git_backport_set_cache_max_size(ssize_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, bytes);
 }
 
+/* Let trees be written whose entries name objects this repository lacks (a
+ * partial clone, a mirror without some blobs): a pick that only passes a blob's
+ * id along does not need the blob, as git's merge does not. */
+static inline int git_backport_set_strict_object_creation(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, enabled);
+}
+
 #endif

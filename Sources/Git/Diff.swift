@@ -44,20 +44,13 @@ extension Repository {
         return result
     }
 
-    private struct Item {
-        /// The name as git sorts it: with a trailing `/` for a tree.
-        let key: [UInt8]
-        let name: String
-        let id: OID
-        let mode: UInt32
-        var isTree: Bool { mode == 0o040000 }
-        var entry: TreeEntry { TreeEntry(blob: id, mode: mode) }
-    }
+    private typealias Item = TreeItem
 
     private func items(ofTree id: OID?) throws -> [Item] {
-        try withTree(id) { tree in
-            guard let tree else { return [] }
-            return (0..<git_tree_entrycount(tree)).map { i in
+        guard let id else { return [] }
+        if let known = treeItems[id] { return known }
+        let items = try withTree(id) { tree in
+            (0..<git_tree_entrycount(tree)).map { i in
                 let entry = git_tree_entry_byindex(tree, i)
                 let name = String(cString: git_tree_entry_name(entry))
                 let mode = git_tree_entry_filemode(entry).rawValue
@@ -65,6 +58,9 @@ extension Repository {
                             id: OID(git_tree_entry_id(entry)!), mode: mode)
             }
         }
+        if treeItems.count >= 100_000 { treeItems.removeAll(keepingCapacity: true) }
+        treeItems[id] = items
+        return items
     }
 
     private func compareTrees(_ old: OID?, _ new: OID?, prefix: String, into result: inout [PathChange]) throws {
@@ -127,4 +123,15 @@ extension Repository {
         try call("git_diff_patchid") { git_diff_patchid(&id, diff, nil) }
         return OID(id)
     }
+}
+
+/// One entry of a tree as ``Repository/changes(from:to:)`` compares them.
+struct TreeItem {
+    /// The name as git sorts it: with a trailing `/` for a tree.
+    let key: [UInt8]
+    let name: String
+    let id: OID
+    let mode: UInt32
+    var isTree: Bool { mode == 0o040000 }
+    var entry: TreeEntry { TreeEntry(blob: id, mode: mode) }
 }

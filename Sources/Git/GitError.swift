@@ -17,6 +17,11 @@ public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
     public var isAmbiguous: Bool { code == GIT_EAMBIGUOUS.rawValue }
+    /// An object the operation needed is not in the object database (some calls report
+    /// it as `GIT_ENOTFOUND`, others as a generic error of class `GIT_ERROR_ODB`).
+    public var isMissingObject: Bool {
+        isNotFound || (errorClass == Int32(GIT_ERROR_ODB.rawValue) && message.hasPrefix("object not found"))
+    }
 
     public var description: String { "\(message) (\(function))" }
 
@@ -65,6 +70,10 @@ private let libgit2Setup: Void = {
     // target lacks, that grows with the history. 16 MiB bounds it without a measurable
     // cost (Docs/benchmarks.md).
     _ = git_backport_set_cache_max_size(16 << 20)
+    // A tree written by a pick may name a blob the repository lacks (partial clones,
+    // mirrors): only its id is passed along, as git's merge does; a pick that must read
+    // the blob fails on that read instead, naming it.
+    _ = git_backport_set_strict_object_creation(0)
 }()
 
 func libgit2Initialized() {

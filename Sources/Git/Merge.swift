@@ -14,6 +14,13 @@ public struct RenameOptions: Sendable, Equatable {
     public var limit: Int
     /// The similarity a pair of files needs to be a rename, in percent (git: 50).
     public var minimumScore: Int
+    /// What a file added into a folder the other side renamed does
+    /// (`merge.directoryRenames`).
+    public var directoryRenames: DirectoryRenames = .conflict
+
+    /// git's `merge.directoryRenames`: `conflict` (the default) moves the file and reports
+    /// a conflict, `true` moves it, `false` leaves it where it was added.
+    public enum DirectoryRenames: Sendable, Equatable { case conflict, move, off }
 
     public static let gitDefaultLimit = 7000
 

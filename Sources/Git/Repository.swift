@@ -10,6 +10,10 @@ public final class Repository {
     let pointer: OpaquePointer
     /// The in-memory object database added by ``useInMemoryObjectStore()``, if any.
     var memoryStore: UnsafeMutablePointer<git_odb_backend>?
+    /// Trees already read by ``changes(from:to:)``, by id: the diffs of one plan read the
+    /// same folders again and again (every candidate's base shares most of them, and the
+    /// target's tree is the same). Bounded; cleared when full.
+    var treeItems: [OID: [TreeItem]] = [:]
 
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
 

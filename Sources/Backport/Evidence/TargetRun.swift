@@ -60,7 +60,7 @@ final class TargetRun {
         var findings: [Finding] = []
         for step in steps {
             do {
-                findings += try step.examine(candidate)
+                findings += try Trace.accumulate(step.name) { try step.examine(candidate) }
             } catch {
                 findings.append(.failed(failure(error, while: step.name, candidate)))
             }
@@ -118,8 +118,12 @@ final class TargetRun {
     /// A reason for a step that could not be done, naming what and where.
     private func failure(_ error: Error, while step: String, _ candidate: CandidateWork) -> Reason {
         let what = "\(step) for \(candidate.commit.id.short()) on \(target.name)"
+        if let error = error as? PathError {
+            return Reason(error.error.isMissingObject ? .missingObject : .pickFailed, "\(what), \(error.path): \(error.error.message)",
+                          commit: candidate.commit.id)
+        }
         if let error = error as? GitError {
-            return Reason(error.isNotFound ? .missingObject : .pickFailed, "\(what): \(error.message)", commit: candidate.commit.id)
+            return Reason(error.isMissingObject ? .missingObject : .pickFailed, "\(what): \(error.message)", commit: candidate.commit.id)
         }
         return Reason(.pickFailed, "\(what): \(error)", commit: candidate.commit.id)
     }

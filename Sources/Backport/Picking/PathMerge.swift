@@ -1,5 +1,11 @@
 import Git
 
+/// A file of a pick that could not be read or merged (a missing or corrupt blob).
+struct PathError: Error {
+    let path: String
+    let error: GitError
+}
+
 /// A pick settled path by path: only the files the fix changes are merged, each against
 /// the target's version of it, and the result is the target's tree with those paths
 /// updated (`git_tree_create_updated`).
@@ -86,15 +92,22 @@ struct PathMerge {
         let fixRelevant = Set(deleted.filter { ours[$0.path] != $0.entry }.map(\.path))
         let fixRenames = try detector.renames(
             of: fixRelevant, sources: deleted,
-            destinations: added.sorted { $0.key < $1.key }.map { RenameCandidate(path: $0.key, entry: $0.value) })
-        let targetRelevant = Set((deleted.map(\.path) + modified.map { $0.newPath! }).filter { ours[$0] == nil })
+            destinations: added.sorted { $0.key < $1.key }.map { RenameCandidate(path: $0.key, entry: $0.value) }
+        ).filter { fixRelevant.contains($0.key) }
+        // On the target, also every file of a folder the target no longer has and the fix
+        // adds a file directly into: where that folder went decides where the new file goes.
+        let contentRelevant = Set((deleted.map(\.path) + modified.map { $0.newPath! }).filter { ours[$0] == nil })
+        let movedFolders = try foldersGoneFromTarget(receiving: added.keys)
         var targetRenames: [String: RenameCandidate] = [:]
-        if !targetRelevant.isEmpty, renames.enabled {
-            let side = try targetSide()
-            targetRenames = try detector.renames(
-                of: targetRelevant,
-                sources: side.filter { $0.status == .deleted }.map { RenameCandidate(path: $0.oldPath!, entry: $0.old!) },
-                destinations: side.filter { $0.status == .added }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) })
+        var folderRenames: [String: String] = [:]
+        if renames.enabled, !contentRelevant.isEmpty || !movedFolders.isEmpty {
+            let side = try Trace.accumulate("diff of the target's side") { try targetSide() }
+            let sources = side.filter { $0.status == .deleted }.map { RenameCandidate(path: $0.oldPath!, entry: $0.old!) }
+            let locationRelevant = movedFolders.isEmpty ? [] : sources.map(\.path).filter { Self.isInside($0, movedFolders) }
+            targetRenames = try Trace.accumulate("renames on the target") { try detector.renames(
+                of: contentRelevant.union(locationRelevant), sources: sources,
+                destinations: side.filter { $0.status == .added }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) }) }
+            folderRenames = Self.folderRenames(targetRenames.mapValues(\.path), within: movedFolders)
         }
         func claim(_ path: String) throws {
             guard result.updates[path] == nil, !result.conflicts.contains(where: { $0.path == path }) else { throw WholeTreesNeeded() }
@@ -108,10 +121,21 @@ struct PathMerge {
                 if try repository.entry(at: destination.path, inTree: input.onto) != nil { throw WholeTreesNeeded() }
                 try claim(destination.path)
                 if let target = ours[path] {
-                    // The fix renamed a file the target changed: the change follows the rename.
+                    // The fix renamed a file the target changed: the change follows the rename
+                    // (into the folder the target moved the new name's folder to, if it did).
                     result.updates[path] = .some(nil)
-                    try mergeFile(at: destination.path, ancestor: source, ours: RenameCandidate(path: path, entry: target),
+                    let relocated = renames.directoryRenames == .off ? nil : Self.moved(destination.path, by: folderRenames)
+                    let resultPath = relocated ?? destination.path
+                    if relocated != nil {
+                        if try repository.entry(at: resultPath, inTree: input.onto) != nil { throw WholeTreesNeeded() }
+                        try claim(resultPath)
+                    }
+                    try mergeFile(at: resultPath, ancestor: source, ours: RenameCandidate(path: path, entry: target),
                                   theirs: destination, into: result)
+                    if relocated != nil, renames.directoryRenames == .conflict, !result.conflicts.contains(where: { $0.path == resultPath }) {
+                        result.conflicts.append(PathConflict(kind: .fileLocation, path: resultPath, ancestor: side(source),
+                            ours: side(RenameCandidate(path: path, entry: target)), theirs: side(destination), binary: false, mergedText: nil))
+                    }
                 } else if let targetName = targetRenames[path] {
                     guard targetName.path == destination.path else {
                         result.conflicts.append(PathConflict(kind: .renameRename, path: destination.path,
@@ -159,8 +183,20 @@ struct PathMerge {
             }
         }
 
-        // The fix's additions.
+        // The fix's additions, moved where the target moved their folder: git's default
+        // (merge.directoryRenames = conflict) moves the file and reports a conflict.
         for (path, theirs) in added.sorted(by: { $0.key < $1.key }) {
+            if renames.directoryRenames != .off, let moved = Self.moved(path, by: folderRenames), added[moved] == nil,
+               result.updates[moved] == nil, !result.conflicts.contains(where: { $0.path == moved }) {
+                if try repository.entry(at: moved, inTree: input.onto) != nil || hasFileAbove(moved) { throw WholeTreesNeeded() }
+                if renames.directoryRenames == .move {
+                    result.updates[moved] = theirs
+                } else {
+                    result.conflicts.append(PathConflict(kind: .fileLocation, path: moved, ancestor: nil, ours: nil,
+                        theirs: side(RenameCandidate(path: path, entry: theirs)), binary: false, mergedText: nil))
+                }
+                continue
+            }
             try claim(path)
             guard let target = try repository.entry(at: path, inTree: input.onto) else {
                 if try hasFileAbove(path) { throw WholeTreesNeeded() }
@@ -187,6 +223,15 @@ struct PathMerge {
     /// fix's, each with its own path; the result goes to `path` (the target's name).
     private func mergeFile(at path: String, ancestor: RenameCandidate?, ours: RenameCandidate, theirs: RenameCandidate,
                            into result: Result) throws {
+        do {
+            try mergeContent(at: path, ancestor: ancestor, ours: ours, theirs: theirs, into: result)
+        } catch let error as GitError {
+            throw PathError(path: path, error: error)
+        }
+    }
+
+    private func mergeContent(at path: String, ancestor: RenameCandidate?, ours: RenameCandidate, theirs: RenameCandidate,
+                              into result: Result) throws {
         let base = ancestor?.entry
         let (o, t) = (ours.entry, theirs.entry)
         // Files of different kinds (file, symlink, submodule): git's rules for these are
@@ -222,6 +267,78 @@ struct PathMerge {
         } else {
             conflict(binary: false, text: merged.content)
         }
+    }
+
+    // MARK: Folders renamed on the target
+
+    /// The folders the fix adds a file directly into that the base and the fix have and
+    /// the target does not: their files' renames on the target say whether the folder was
+    /// renamed (merge-ort: "relevant for location").
+    private func foldersGoneFromTarget(receiving added: Dictionary<String, TreeEntry>.Keys) throws -> Set<String> {
+        guard renames.directoryRenames != .off, let base = input.base else { return [] }
+        var folders = Set<String>(), checked = Set<String>()
+        for path in added {
+            guard let slash = path.lastIndex(of: "/") else { continue }
+            let folder = String(path[..<slash])
+            guard checked.insert(folder).inserted else { continue }
+            func isFolder(_ tree: OID) throws -> Bool { try repository.entry(at: folder, inTree: tree)?.isTree ?? false }
+            if try isFolder(base), try isFolder(input.fix), try repository.entry(at: folder, inTree: input.onto) == nil {
+                folders.insert(folder)
+            }
+        }
+        return folders
+    }
+
+    static func isInside(_ path: String, _ folders: Set<String>) -> Bool {
+        var current = Substring(path)
+        while let slash = current.lastIndex(of: "/") {
+            current = current[..<slash]
+            if folders.contains(String(current)) { return true }
+        }
+        return false
+    }
+
+    /// Each folder of `within` (or below one) whose renamed files went, more than to any
+    /// other folder, to one folder: git's directory rename detection. A file renamed from
+    /// `a/b/f` to `x/b/f` counts for `a/b` → `x/b` and, the names matching, for `a` → `x`.
+    static func folderRenames(_ renames: [String: String], within folders: Set<String>) -> [String: String] {
+        func split(_ path: String) -> (parent: String, name: Substring) {
+            guard let slash = path.lastIndex(of: "/") else { return ("", Substring(path)) }
+            return (String(path[..<slash]), path[path.index(after: slash)...])
+        }
+        func relevant(_ folder: String) -> Bool { folders.contains(folder) || isInside(folder + "/x", folders) }
+        var counts: [String: [String: Int]] = [:]
+        for (old, new) in renames {
+            var (from, to) = (split(old).parent, split(new).parent)
+            while relevant(from), from != to {
+                counts[from, default: [:]][to, default: 0] += 1
+                let (a, b) = (split(from), split(to))
+                guard a.name == b.name, !from.isEmpty, !to.isEmpty else { break }
+                (from, to) = (a.parent, b.parent)
+            }
+        }
+        var result: [String: String] = [:]
+        for (folder, destinations) in counts {
+            let best = destinations.values.max()!
+            let winners = destinations.filter { $0.value == best }
+            // A tie is git's "directory rename split": no rename.
+            if winners.count == 1 { result[folder] = winners.first!.key }
+        }
+        return result
+    }
+
+    /// Where `path` goes when its deepest renamed folder moves, if one did.
+    static func moved(_ path: String, by folderRenames: [String: String]) -> String? {
+        guard !folderRenames.isEmpty else { return nil }
+        var folder = Substring(path)
+        while let slash = folder.lastIndex(of: "/") {
+            folder = folder[..<slash]
+            if let destination = folderRenames[String(folder)] {
+                let rest = path[folder.endIndex...].dropFirst()
+                return destination.isEmpty ? String(rest) : destination + "/" + rest
+            }
+        }
+        return nil
     }
 
     private func side(_ file: RenameCandidate) -> ConflictSide {

@@ -77,7 +77,7 @@ final class Picker {
     /// What the targets' side of the last merge changed (base to onto), for rename
     /// detection: computed when a pick first needs it.
     private var sideChanges: (base: OID?, onto: OID, changes: [PathChange])?
-    let similarity = SimilarityCache()
+    let similarity: SimilarityCache
 
     private final class Handle {
         let repository: Repository
@@ -86,8 +86,10 @@ final class Picker {
         init(_ repository: Repository) { self.repository = repository }
     }
 
-    init(gitDirectory: String, renames: RenameOptions = RenameOptions(), pathByPath: Bool = true) {
+    init(gitDirectory: String, renames: RenameOptions = RenameOptions(), pathByPath: Bool = true,
+         similarity: SimilarityCache = SimilarityCache()) {
         self.gitDirectory = gitDirectory
+        self.similarity = similarity
         self.renames = renames
         self.pathByPath = pathByPath
     }

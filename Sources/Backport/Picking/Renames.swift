@@ -1,3 +1,4 @@
+import Foundation
 import Git
 
 /// A file as rename detection sees it: a path and what is there.
@@ -7,15 +8,18 @@ struct RenameCandidate: Sendable {
 }
 
 /// Content signatures of blobs (git's span hashes, ``ContentSignature``), read once per
-/// blob and kept for the picker's life: a target's later picks, and candidates that
-/// look for the same renames, reuse them.
-final class SimilarityCache {
+/// blob and kept for the plan: every target's picker shares them (the same files are
+/// looked for as renames on several release branches).
+final class SimilarityCache: @unchecked Sendable {
+    // Safe: `signatures` is read and written only under `lock`; a signature is computed
+    // outside the lock (two pickers may both compute one, and keep the same value).
+    private let lock = NSLock()
     private var signatures: [OID: ContentSignature] = [:]
 
     func signature(of blob: OID, in repository: Repository) throws -> ContentSignature {
-        if let known = signatures[blob] { return known }
-        let signature = ContentSignature(try repository.blobBytes(blob))
-        signatures[blob] = signature
+        if let known = lock.withLock({ signatures[blob] }) { return known }
+        let signature = ContentSignature(try repository.blobBytes(blob), includesFinalPartialSpan: false)
+        lock.withLock { signatures[blob] = signature }
         return signature
     }
 }
@@ -44,7 +48,9 @@ struct RenameDetector {
 
     static let emptyBlob = OID(hex: "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")!
 
-    /// A map from each relevant source path that was renamed to its destination.
+    /// A map from each source path that was renamed to its destination: every relevant
+    /// source found, and the sources that took an exact rename whether relevant or not
+    /// (they count for directory renames, as in git).
     func renames(of relevant: Set<String>, sources allSources: [RenameCandidate],
                  destinations allDestinations: [RenameCandidate]) throws -> [String: RenameCandidate] {
         guard options.enabled, !relevant.isEmpty else { return [:] }
@@ -120,7 +126,7 @@ struct RenameDetector {
             matched.insert(pair.destination)
             found[sources[pair.source].path] = destinations[pair.destination]
         }
-        return found.filter { relevant.contains($0.key) }
+        return found
     }
 
     /// git's score, 0...60,000 (MAX_SCORE), of a pair.

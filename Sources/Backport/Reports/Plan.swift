@@ -186,6 +186,9 @@ public struct ConflictReport: Codable, Sendable, Hashable {
         case fileDirectory = "file/directory"
         /// A submodule moved to different commits on each side.
         case submodule
+        /// The fix adds a file to a folder the target renamed: git moves it to the new
+        /// folder and asks a person to confirm (`merge.directoryRenames`, default `conflict`).
+        case fileLocation = "file-location"
     }
 
     /// The lines of one conflict region, 1-based, from its `<<<<<<<` line to its
