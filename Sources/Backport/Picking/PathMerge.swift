@@ -278,7 +278,7 @@ struct PathMerge {
         guard renames.directoryRenames != .off, let base = input.base else { return [] }
         var folders = Set<String>(), checked = Set<String>()
         for path in added {
-            guard let slash = path.lastIndex(of: "/") else { continue }
+            guard let slash = path.utf8.lastIndex(of: 0x2f) else { continue }
             let folder = String(path[..<slash])
             guard checked.insert(folder).inserted else { continue }
             func isFolder(_ tree: OID) throws -> Bool { try repository.entry(at: folder, inTree: tree)?.isTree ?? false }
@@ -291,7 +291,7 @@ struct PathMerge {
 
     static func isInside(_ path: String, _ folders: Set<String>) -> Bool {
         var current = Substring(path)
-        while let slash = current.lastIndex(of: "/") {
+        while let slash = current.utf8.lastIndex(of: 0x2f) {
             current = current[..<slash]
             if folders.contains(String(current)) { return true }
         }
@@ -303,7 +303,7 @@ struct PathMerge {
     /// `a/b/f` to `x/b/f` counts for `a/b` → `x/b` and, the names matching, for `a` → `x`.
     static func folderRenames(_ renames: [String: String], within folders: Set<String>) -> [String: String] {
         func split(_ path: String) -> (parent: String, name: Substring) {
-            guard let slash = path.lastIndex(of: "/") else { return ("", Substring(path)) }
+            guard let slash = path.utf8.lastIndex(of: 0x2f) else { return ("", Substring(path)) }
             return (String(path[..<slash]), path[path.index(after: slash)...])
         }
         func relevant(_ folder: String) -> Bool { folders.contains(folder) || isInside(folder + "/x", folders) }
@@ -331,7 +331,7 @@ struct PathMerge {
     static func moved(_ path: String, by folderRenames: [String: String]) -> String? {
         guard !folderRenames.isEmpty else { return nil }
         var folder = Substring(path)
-        while let slash = folder.lastIndex(of: "/") {
+        while let slash = folder.utf8.lastIndex(of: 0x2f) {
             folder = folder[..<slash]
             if let destination = folderRenames[String(folder)] {
                 let rest = path[folder.endIndex...].dropFirst()
@@ -352,7 +352,7 @@ struct PathMerge {
     /// True when a folder above `path` is a file (or link, or submodule) on the target.
     private func hasFileAbove(_ path: String) throws -> Bool {
         var prefix = Substring(path)
-        while let slash = prefix.lastIndex(of: "/") {
+        while let slash = prefix.utf8.lastIndex(of: 0x2f) {
             prefix = prefix[..<slash]
             if let entry = try repository.entry(at: String(prefix), inTree: input.onto) { return !entry.isTree }
         }

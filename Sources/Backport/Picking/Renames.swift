@@ -14,12 +14,14 @@ final class SimilarityCache: @unchecked Sendable {
     // Safe: `signatures` is read and written only under `lock`; a signature is computed
     // outside the lock (two pickers may both compute one, and keep the same value).
     private let lock = NSLock()
-    private var signatures: [OID: ContentSignature] = [:]
+    private var signatures: [OID: ContentSignature?] = [:]
 
-    func signature(of blob: OID, in repository: Repository) throws -> ContentSignature {
+    /// The blob's signature; nil when it cannot be read (a mirror or partial clone without
+    /// it): such a file is not compared, as if it were unlike every other.
+    func signature(of blob: OID, in repository: Repository) -> ContentSignature? {
         if let known = lock.withLock({ signatures[blob] }) { return known }
-        let signature = ContentSignature(try repository.blobBytes(blob), includesFinalPartialSpan: false)
-        lock.withLock { signatures[blob] = signature }
+        let signature = (try? repository.blobBytes(blob)).map { ContentSignature($0, includesFinalPartialSpan: false) }
+        lock.withLock { signatures[blob] = .some(signature) }
         return signature
     }
 }
@@ -78,16 +80,21 @@ struct RenameDetector {
         // 2. Same basename, unique on both sides.
         let leftSources = sources.indices.filter { !usedSources.contains($0) && sources[$0].entry.isRegularFile }
         var leftDestinations = destinations.indices.filter { !matched.contains($0) && destinations[$0].entry.isRegularFile }
+        // Only the basenames of relevant sources matter: count just those.
+        let names = Set(leftSources.lazy.filter { relevant.contains(sources[$0].path) }.map { Self.basename(sources[$0].path) })
         func unique(_ indices: [Int], _ list: [RenameCandidate]) -> [Substring: Int] {
             var map: [Substring: Int] = [:]
-            for i in indices { let name = Self.basename(list[i].path); map[name] = map[name] == nil ? i : -1 }
+            for i in indices {
+                let name = Self.basename(list[i].path)
+                if names.contains(name) { map[name] = map[name] == nil ? i : -1 }
+            }
             return map
         }
         let sourceNames = unique(leftSources, sources), destinationNames = unique(leftDestinations, destinations)
         for s in leftSources where relevant.contains(sources[s].path) {
             let name = Self.basename(sources[s].path)
             guard sourceNames[name] == s, let d = destinationNames[name], d >= 0, !matched.contains(d) else { continue }
-            if try score(sources[s], destinations[d], minimum: basenameMinimumScore) >= basenameMinimumScore {
+            if score(sources[s], destinations[d], minimum: basenameMinimumScore) >= basenameMinimumScore {
                 usedSources.insert(s)
                 matched.insert(d)
                 found[sources[s].path] = destinations[d]
@@ -99,11 +106,15 @@ struct RenameDetector {
         leftDestinations.removeAll { matched.contains($0) }
         guard !wanted.isEmpty, !leftDestinations.isEmpty,
               wanted.count * leftDestinations.count <= options.limit * options.limit else { return found }
+        // Signatures read once for this search, not once per pair.
+        let sourceSignatures = wanted.map { cache.signature(of: sources[$0].entry.blob, in: repository) }
         var pairs: [(score: Int, sameName: Bool, source: Int, destination: Int)] = []
         for d in leftDestinations {
+            guard let destinationSignature = cache.signature(of: destinations[d].entry.blob, in: repository) else { continue }
             var best: [(score: Int, sameName: Bool, source: Int, destination: Int)] = []
-            for s in wanted {
-                let value = try score(sources[s], destinations[d], minimum: minimumScore)
+            for (k, s) in wanted.enumerated() {
+                guard let sourceSignature = sourceSignatures[k] else { continue }
+                let value = sourceSignature.score(against: destinationSignature, minimumScore: minimumScore)
                 guard value >= minimumScore else { continue }
                 let pair = (value, Self.basename(sources[s].path) == Self.basename(destinations[d].path), s, d)
                 // Keep the 4 best for this destination (git: NUM_CANDIDATE_PER_DST).
@@ -130,9 +141,9 @@ struct RenameDetector {
     }
 
     /// git's score, 0...60,000 (MAX_SCORE), of a pair.
-    private func score(_ source: RenameCandidate, _ destination: RenameCandidate, minimum: Int) throws -> Int {
-        let a = try cache.signature(of: source.entry.blob, in: repository)
-        let b = try cache.signature(of: destination.entry.blob, in: repository)
+    private func score(_ source: RenameCandidate, _ destination: RenameCandidate, minimum: Int) -> Int {
+        guard let a = cache.signature(of: source.entry.blob, in: repository),
+              let b = cache.signature(of: destination.entry.blob, in: repository) else { return 0 }
         return a.score(against: b, minimumScore: minimum)
     }
 
@@ -143,6 +154,6 @@ struct RenameDetector {
     private var basenameMinimumScore: Int { minimumScore + (ContentSignature.maxScore - minimumScore) / 2 }
 
     static func basename(_ path: String) -> Substring {
-        path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? Substring(path)
+        path.utf8.lastIndex(of: 0x2f).map { path[path.index(after: $0)...] } ?? Substring(path)
     }
 }
