@@ -133,34 +133,42 @@ public struct ContentSignature: Sendable, Hashable {
     /// the destination's count is added; the source's excess is deleted and not reported.
     public static func countChanges(from source: ContentSignature, to destination: ContentSignature)
         -> (sourceCopied: Int, literalAdded: Int) {
-        let sHashes = source.hashes, sCounts = source.counts
-        let dHashes = destination.hashes, dCounts = destination.counts
-        var copied = 0, added = 0
-        var d = 0
-        for s in sHashes.indices {
-            let hash = sHashes[s]
-            while d < dHashes.count && dHashes[d] < hash {
+        // Unchecked buffers: this loop runs for every pair a rename search scores.
+        source.hashes.withUnsafeBufferPointer { sHashes in
+        source.counts.withUnsafeBufferPointer { sCounts in
+        destination.hashes.withUnsafeBufferPointer { dHashes in
+        destination.counts.withUnsafeBufferPointer { dCounts in
+            var copied = 0, added = 0
+            var d = 0
+            let dEnd = dHashes.count
+            for s in 0..<sHashes.count {
+                let hash = sHashes[s]
+                while d < dEnd && dHashes[d] < hash {
+                    added += Int(dCounts[d])
+                    d += 1
+                }
+                let sourceCount = Int(sCounts[s])
+                var destinationCount = 0
+                if d < dEnd && dHashes[d] == hash {
+                    destinationCount = Int(dCounts[d])
+                    d += 1
+                }
+                if sourceCount < destinationCount {
+                    added += destinationCount - sourceCount
+                    copied += sourceCount
+                } else {
+                    copied += destinationCount
+                }
+            }
+            while d < dEnd {
                 added += Int(dCounts[d])
                 d += 1
             }
-            let sourceCount = Int(sCounts[s])
-            var destinationCount = 0
-            if d < dHashes.count && dHashes[d] == hash {
-                destinationCount = Int(dCounts[d])
-                d += 1
-            }
-            if sourceCount < destinationCount {
-                added += destinationCount - sourceCount
-                copied += sourceCount
-            } else {
-                copied += destinationCount
-            }
+            return (copied, added)
         }
-        while d < dHashes.count {
-            added += Int(dCounts[d])
-            d += 1
         }
-        return (copied, added)
+        }
+        }
     }
 
     /// git's similarity score of `self` as the deleted file and `other` as the added one, in

@@ -36,13 +36,18 @@ struct PathMerge {
     let fixChanges: [PathChange]
     let renames: RenameOptions
     let similarity: SimilarityCache
+    let scores: PairScores
     /// What the target's side changed since the fix's base (its additions and deletions
     /// are where target renames are looked for): asked only when a file the fix changes is
     /// missing on the target.
     let targetSide: () throws -> [PathChange]
 
     /// Thrown inside the merge when it needs the whole-tree merge.
-    private struct WholeTreesNeeded: Error {}
+    private struct WholeTreesNeeded: Error {
+        init(_ why: String = #function, line: Int = #line) {
+            Trace.accumulate("whole trees needed (\(why):\(line))") {}
+        }
+    }
 
     private final class Result {
         var updates: [String: TreeEntry?] = [:]
@@ -88,7 +93,7 @@ struct PathMerge {
         // Renames, only where they matter (merge-ort's relevant sources). In the fix: a
         // file it deletes that the target does not have as the base had it. On the target:
         // a file the fix modifies or deletes that the target does not have.
-        let detector = RenameDetector(repository: repository, options: renames, cache: similarity)
+        let detector = RenameDetector(repository: repository, options: renames, cache: similarity, scores: scores)
         let fixRelevant = Set(deleted.filter { ours[$0.path] != $0.entry }.map(\.path))
         let fixRenames = try detector.renames(
             of: fixRelevant, sources: deleted,
@@ -104,9 +109,25 @@ struct PathMerge {
             let side = try Trace.accumulate("diff of the target's side") { try targetSide() }
             let sources = side.filter { $0.status == .deleted }.map { RenameCandidate(path: $0.oldPath!, entry: $0.old!) }
             let locationRelevant = movedFolders.isEmpty ? [] : sources.map(\.path).filter { Self.isInside($0, movedFolders) }
+            // A source that matters only for where its folder went is skipped by the similarity
+            // step once that is certain: the folder's leading destination has more renames
+            // than the next one and every still unpaired file of the folder together
+            // (merge-ort: handle_early_known_dir_renames).
+            let locationOnly = Set(locationRelevant).subtracting(contentRelevant)
+            let prune = { (found: [String: RenameCandidate], unpaired: [String]) -> Set<String> in
+                let counts = Self.folderRenameCounts(found.mapValues(\.path), within: movedFolders)
+                let settled = movedFolders.filter { folder in
+                    let ranked = (counts[folder] ?? [:]).values.sorted(by: >)
+                    let open = unpaired.filter { Self.isInside($0, [folder]) }.count
+                    return (ranked.first ?? 0) > (ranked.dropFirst().first ?? 0) + open
+                }
+                let unsettled = movedFolders.subtracting(settled)
+                return locationOnly.filter { !Self.isInside($0, unsettled) }
+            }
             targetRenames = try Trace.accumulate("renames on the target") { try detector.renames(
                 of: contentRelevant.union(locationRelevant), sources: sources,
-                destinations: side.filter { $0.status == .added }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) }) }
+                destinations: side.filter { $0.status == .added }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) },
+                prune: locationOnly.isEmpty ? nil : prune) }
             folderRenames = Self.folderRenames(targetRenames.mapValues(\.path), within: movedFolders)
         }
         func claim(_ path: String) throws {
@@ -302,6 +323,19 @@ struct PathMerge {
     /// other folder, to one folder: git's directory rename detection. A file renamed from
     /// `a/b/f` to `x/b/f` counts for `a/b` → `x/b` and, the names matching, for `a` → `x`.
     static func folderRenames(_ renames: [String: String], within folders: Set<String>) -> [String: String] {
+        var result: [String: String] = [:]
+        for (folder, destinations) in folderRenameCounts(renames, within: folders) {
+            let best = destinations.values.max()!
+            let winners = destinations.filter { $0.value == best }
+            // A tie is git's "directory rename split": no rename.
+            if winners.count == 1 { result[folder] = winners.first!.key }
+        }
+        return result
+    }
+
+    /// For each folder of `within` (or below one), how many of its files' renames went to
+    /// each other folder.
+    static func folderRenameCounts(_ renames: [String: String], within folders: Set<String>) -> [String: [String: Int]] {
         func split(_ path: String) -> (parent: String, name: Substring) {
             guard let slash = path.utf8.lastIndex(of: 0x2f) else { return ("", Substring(path)) }
             return (String(path[..<slash]), path[path.index(after: slash)...])
@@ -317,14 +351,7 @@ struct PathMerge {
                 (from, to) = (a.parent, b.parent)
             }
         }
-        var result: [String: String] = [:]
-        for (folder, destinations) in counts {
-            let best = destinations.values.max()!
-            let winners = destinations.filter { $0.value == best }
-            // A tie is git's "directory rename split": no rename.
-            if winners.count == 1 { result[folder] = winners.first!.key }
-        }
-        return result
+        return counts
     }
 
     /// Where `path` goes when its deepest renamed folder moves, if one did.

@@ -78,6 +78,7 @@ final class Picker {
     /// detection: computed when a pick first needs it.
     private var sideChanges: (base: OID?, onto: OID, changes: [PathChange])?
     let similarity: SimilarityCache
+    private let scores = PairScores()
 
     private final class Handle {
         let repository: Repository
@@ -85,6 +86,9 @@ final class Picker {
         var attributes: OID?
         init(_ repository: Repository) { self.repository = repository }
     }
+
+    /// The rename limit of the whole-tree fallback (libgit2's default).
+    static let wholeTreeRenameLimit = 200
 
     init(gitDirectory: String, renames: RenameOptions = RenameOptions(), pathByPath: Bool = true,
          similarity: SimilarityCache = SimilarityCache()) {
@@ -117,11 +121,17 @@ final class Picker {
         if pathByPath {
             let changes = try input.fixChanges ?? repository.changes(from: input.base, to: input.fix)
             let merge = PathMerge(repository: repository, input: input, fixChanges: changes, renames: renames,
-                                  similarity: similarity, targetSide: { try self.targetSideChanges(input, repository) })
+                                  similarity: similarity, scores: scores, targetSide: { try self.targetSideChanges(input, repository) })
             if let output = try merge.run() { return output }
         }
-        let merged = try repository.mergeTrees(ancestor: input.base, ours: input.onto, theirs: input.fix,
-                                               labels: input.labels, renames: renames)
+        // libgit2 compares every added file with every deleted one: on long-diverged trees a
+        // limit of thousands costs seconds a merge, so the fallback keeps libgit2's own 200.
+        var wholeTreeRenames = renames
+        wholeTreeRenames.limit = min(renames.limit, Self.wholeTreeRenameLimit)
+        let merged = try Trace.accumulate("merging whole trees") {
+            try repository.mergeTrees(ancestor: input.base, ours: input.onto, theirs: input.fix, labels: input.labels,
+                                      renames: wholeTreeRenames)
+        }
         return PickOutput(tree: merged.tree,
                           conflicts: try merged.conflicts.map { try PathConflict($0, renames: merged.renames, input: input, in: repository) },
                           renamedPaths: [], mergedWholeTrees: true)

@@ -26,6 +26,17 @@ final class SimilarityCache: @unchecked Sendable {
     }
 }
 
+/// Two blobs compared for similarity.
+struct BlobPair: Hashable {
+    let source: OID
+    let destination: OID
+}
+
+/// Similarity scores already computed, by blob pair (one picker's: not shared, no lock).
+final class PairScores {
+    var scores: [BlobPair: Int] = [:]
+}
+
 /// Pairs deleted files with added ones on one side of a merge, as git's merge-ort does
 /// (diffcore-rename.c, git 2.39): only for the sources the pick needs (merge-ort's
 /// "relevant" sources), but with every deletion of that side taking part where git lets
@@ -47,14 +58,23 @@ struct RenameDetector {
     let repository: Repository
     let options: RenameOptions
     let cache: SimilarityCache
+    /// Scores of pairs already compared by this picker (a target's picks look for the
+    /// same files among the same destinations again and again).
+    let scores: PairScores
 
     static let emptyBlob = OID(hex: "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")!
 
     /// A map from each source path that was renamed to its destination: every relevant
     /// source found, and the sources that took an exact rename whether relevant or not
     /// (they count for directory renames, as in git).
+    ///
+    /// `prune`, given the pairs found before the similarity step and the sources still
+    /// unpaired, names relevant sources that step can skip (merge-ort drops the sources that
+    /// only matter for a folder whose new place is already certain).
     func renames(of relevant: Set<String>, sources allSources: [RenameCandidate],
-                 destinations allDestinations: [RenameCandidate]) throws -> [String: RenameCandidate] {
+                 destinations allDestinations: [RenameCandidate],
+                 prune: ((_ found: [String: RenameCandidate], _ unpaired: [String]) -> Set<String>)? = nil)
+        throws -> [String: RenameCandidate] {
         guard options.enabled, !relevant.isEmpty else { return [:] }
         let sources = allSources.filter { $0.entry.blob != Self.emptyBlob && !$0.entry.isSubmodule }
         let destinations = allDestinations.filter { $0.entry.blob != Self.emptyBlob && !$0.entry.isSubmodule }
@@ -102,7 +122,11 @@ struct RenameDetector {
         }
 
         // 3. By similarity, within the limit.
-        let wanted = leftSources.filter { !usedSources.contains($0) && relevant.contains(sources[$0].path) }
+        var wanted = leftSources.filter { !usedSources.contains($0) && relevant.contains(sources[$0].path) }
+        if let prune, !wanted.isEmpty {
+            let skipped = prune(found, sources.indices.filter { !usedSources.contains($0) }.map { sources[$0].path })
+            wanted.removeAll { skipped.contains(sources[$0].path) }
+        }
         leftDestinations.removeAll { matched.contains($0) }
         guard !wanted.isEmpty, !leftDestinations.isEmpty,
               wanted.count * leftDestinations.count <= options.limit * options.limit else { return found }
@@ -114,7 +138,14 @@ struct RenameDetector {
             var best: [(score: Int, sameName: Bool, source: Int, destination: Int)] = []
             for (k, s) in wanted.enumerated() {
                 guard let sourceSignature = sourceSignatures[k] else { continue }
-                let value = sourceSignature.score(against: destinationSignature, minimumScore: minimumScore)
+                let key = BlobPair(source: sources[s].entry.blob, destination: destinations[d].entry.blob)
+                let value: Int
+                if let known = scores.scores[key] {
+                    value = known
+                } else {
+                    value = sourceSignature.score(against: destinationSignature, minimumScore: minimumScore)
+                    scores.scores[key] = value
+                }
                 guard value >= minimumScore else { continue }
                 let pair = (value, Self.basename(sources[s].path) == Self.basename(destinations[d].path), s, d)
                 // Keep the 4 best for this destination (git: NUM_CANDIDATE_PER_DST).
