@@ -80,6 +80,119 @@ struct DifferentialTests {
     }
 }
 
+extension DifferentialTests {
+    /// A release branch that moved `lib/` to `src/lib/` (editing `lib/util.c` a little on
+    /// the way) and added 250 files, so rename detection must look past libgit2's limit.
+    func divergedFixture() throws -> Fixture {
+        let f = try Fixture()
+        try f.write("lib/util.c", Fixture.lines("util", 40))
+        try f.write("lib/io.c", Fixture.lines("io", 40))
+        try f.write("lib/net.c", Fixture.lines("net", 40))
+        try f.write("tool.sh", "#!/bin/sh\necho tool\n")
+        try f.write("docs/guide.txt", Fixture.lines("guide", 20))
+        try f.git("update-index", "--add", "--cacheinfo", "160000,1111111111111111111111111111111111111111,deps/sub")
+        try FileManager.default.createDirectory(atPath: f.path + "/deps/sub", withIntermediateDirectories: true)
+        try f.commit("initial")
+        try f.git("branch", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.git("mv", "lib", "src")
+        try FileManager.default.createDirectory(atPath: f.path + "/src/lib", withIntermediateDirectories: true)
+        for name in ["util.c", "io.c", "net.c"] { try f.git("mv", "src/\(name)", "src/lib/\(name)") }
+        try f.edit("src/lib/util.c", line: 40, to: "util line 40, edited while moving")
+        for i in 1...250 { try f.write("gen/file\(i).txt", "generated \(i)\n") }
+        try f.git("rm", "-q", "docs/guide.txt")
+        try f.git("update-index", "--cacheinfo", "160000,2222222222222222222222222222222222222222,deps/sub")
+        try f.commit("release: move lib to src/lib, generate files, drop the guide, bump deps/sub")
+        try f.git("checkout", "-q", "main")
+        try f.edit("lib/util.c", line: 3, to: "fixed util 3")
+        try f.commit("fix util\n\nBackport-To: 1.0")
+        try f.write("lib/extra.c", "a new file in a folder the release moved\n")
+        try f.commit("add extra\n\nBackport-To: 1.0")
+        try f.git("rm", "-q", "lib/net.c")
+        try f.commit("drop net\n\nBackport-To: 1.0")
+        try f.edit("docs/guide.txt", line: 2, to: "guide fixed")
+        try f.commit("fix guide\n\nBackport-To: 1.0")
+        try f.git("rm", "-q", "tool.sh")
+        try FileManager.default.createSymbolicLink(atPath: f.path + "/tool.sh", withDestinationPath: "lib/util.c")
+        try f.commit("tool.sh becomes a link\n\nBackport-To: 1.0")
+        try f.git("update-index", "--cacheinfo", "160000,3333333333333333333333333333333333333333,deps/sub")
+        try f.commit("bump deps/sub\n\nBackport-To: 1.0")
+        return f
+    }
+
+    @Test("Renames past libgit2's limit, folder renames, rename/delete, type changes and submodules get git's call")
+    func divergedTree() throws {
+        let f = try divergedFixture()
+        let p = try plan(f) { $0.independent = true }
+        let fix = try #require(p.result("fix util", on: "release/1.0"))
+        #expect(fix.outcome == .clean)
+        #expect(fix.reasons.contains { $0.code == .renamedPath && $0.message.contains("src/lib/util.c") })
+        let extra = try #require(p.result("add extra", on: "release/1.0"))
+        #expect(extra.conflicts.map(\.kind) == [.fileLocation])
+        #expect(extra.conflicts.map(\.path) == ["src/lib/extra.c"])
+        let net = try #require(p.result("drop net", on: "release/1.0"))
+        #expect(net.conflicts.map(\.kind) == [.renameDelete])
+        #expect(net.conflicts.map(\.path) == ["src/lib/net.c"])
+        #expect(p.result("fix guide", on: "release/1.0")?.conflicts.map(\.kind) == [.deleteModify])
+        #expect(p.result("bump deps/sub", on: "release/1.0")?.conflicts.map(\.kind) == [.submodule])
+        #expect(try assertAgreesWithGit(f, p) == 6)
+    }
+
+    @Test("Without the path-by-path merge, the rename past libgit2's limit is missed")
+    func pathByPathFindsWhatTheWholeTreeMergeMisses() throws {
+        let f = try divergedFixture()
+        let whole = try plan(f) { $0.independent = true; $0.fastPath = false }
+        #expect(whole.outcome("fix util", on: "release/1.0") == .conflicted)
+        #expect(whole.result("fix util", on: "release/1.0")?.conflicts.map(\.kind) == [.deleteModify])
+    }
+
+    @Test("--mainline picks a merge against the parent it names, as git cherry-pick -m does")
+    func mainline() throws {
+        let f = try baseFixture()
+        try f.git("checkout", "-q", "-b", "topic")
+        try f.edit("b.txt", line: 5, to: "topic b5")
+        try f.commit("topic change")
+        try f.git("checkout", "-q", "main")
+        try f.edit("a.txt", line: 5, to: "main a5")
+        try f.commit("main change")
+        try f.git("merge", "-q", "--no-ff", "-m", "Merge topic\n\nBackport-To: 1.0", "topic")
+        let one = try plan(f) { $0.mainline = 1; $0.independent = true }
+        let two = try plan(f) { $0.mainline = 2; $0.independent = true }
+        let merge = try #require(one.candidate("Merge topic")?.commit)
+        let first = try #require(one.result(for: merge, on: "release/1.0")), second = try #require(two.result(for: merge, on: "release/1.0"))
+        #expect(first.outcome == .clean && second.outcome == .clean)
+        #expect(first.tree != second.tree)
+        for (parent, result) in [(1, first), (2, second)] {
+            let clone = try Fixture(initialize: false)
+            try clone.git("clone", "-q", "--no-local", f.path, ".")
+            try clone.git("checkout", "-q", "--detach", "origin/release/1.0")
+            try clone.git("cherry-pick", "--no-commit", "-m", "\(parent)", merge.hex)
+            #expect(try clone.git("write-tree") == result.tree?.hex, "-m \(parent)")
+        }
+    }
+
+    @Test("A stacked pick that changes .gitattributes changes how the next pick merges")
+    func stackedAttributes() throws {
+        let f = try baseFixture()
+        try f.git("checkout", "-q", "release/1.0")
+        try f.edit("b.txt", line: 7, to: "release b7")
+        try f.commit("release change to b")
+        try f.git("checkout", "-q", "main")
+        try f.write(".gitattributes", "b.txt merge=binary\n")
+        try f.commit("b.txt merges as binary\n\nBackport-To: 1.0")
+        try f.edit("b.txt", line: 7, to: "main b7")
+        try f.commit("change b\n\nBackport-To: 1.0")
+        let stacked = try plan(f)
+        let conflict = try #require(stacked.result("change b", on: "release/1.0")?.conflicts.first)
+        #expect(conflict.binary)
+        #expect(conflict.regions == nil)
+        // Alone on the release, the attribute is not there: a text conflict with a region.
+        let alone = try plan(f) { $0.independent = true }
+        #expect(alone.result("change b", on: "release/1.0")?.conflicts.first?.binary == false)
+        #expect(alone.result("change b", on: "release/1.0")?.conflicts.first?.regions?.count == 1)
+    }
+}
+
 /// The fast path (merging only the files a pick modifies) must give exactly what the
 /// whole-tree merge gives: outcome, tree, conflicts with their kinds, regions and lines.
 @Suite("Fast path agrees with the full merge")

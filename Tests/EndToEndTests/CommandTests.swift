@@ -42,6 +42,27 @@ struct CommandTests {
         #expect(!out.stdout.contains("\u{1B}["), "no colour when not on a terminal")
     }
 
+    /// Regenerate after an intended change of the report: `Scripts/sample-repo /tmp/s &&
+    /// (cd /tmp/s && git backport plan) > Tests/EndToEndTests/Golden/sample-plan.txt`.
+    @Test("The whole text report on the sample repository is the golden one")
+    func golden() throws {
+        let f = try sample()
+        let out = try backport(["plan"], in: f.path)
+        let golden = try String(contentsOfFile: packageRoot + "/Tests/EndToEndTests/Golden/sample-plan.txt", encoding: .utf8)
+        #expect(out.stdout == golden)
+    }
+
+    @Test("--jobs 1 and --jobs 4 give byte-identical reports")
+    func jobs() throws {
+        let f = try sample()
+        for extra in [[], ["--all", "--independent"], ["--all", "--mainline", "1"]] {
+            let one = try backport(["plan", "--format", "json", "--jobs", "1"] + extra, in: f.path)
+            let four = try backport(["plan", "--format", "json", "--jobs", "4"] + extra, in: f.path)
+            #expect(one.status == 0)
+            #expect(one.stdout == four.stdout, "\(extra)")
+        }
+    }
+
     @Test("--exit-code exits 1 when a pick needs a person, 0 when none does")
     func exitCode() throws {
         let f = try sample()

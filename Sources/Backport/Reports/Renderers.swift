@@ -64,7 +64,7 @@ public struct TextRenderer {
             line += ": binary, take one side whole"
         } else if let regions = conflict.regions, !regions.isEmpty {
             line += ": \(regions.count) region\(regions.count == 1 ? "" : "s")"
-            line += " (line\(regions.count == 1 ? "" : "s") " + regions.map { "\($0.first)-\($0.last)" }.joined(separator: ", ") + ")"
+            line += " (lines " + regions.map { "\($0.first)-\($0.last)" }.joined(separator: ", ") + ")"
         }
         return line
     }
