@@ -22,6 +22,9 @@ public struct PlanOptions: Sendable {
     /// Merge only the files a pick changes when that gives the full merge's result (see
     /// Docs/design.md); false always merges whole trees (`--no-fast-path`, for comparison).
     public var fastPath = true
+    /// Called as picks finish, from any thread, with how many are done and how many there
+    /// are: for a progress line.
+    public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
 
     public init() {}
 }
@@ -42,6 +45,26 @@ struct CandidateWork: Sendable {
     let skipReason: Reason?
     /// The targets (by full reference name) whose history already contains it.
     let containedIn: Set<String>
+}
+
+/// Counts finished picks across the runs, for the progress line.
+final class PickCounter: @unchecked Sendable {
+    // Safe: `done` is read and written only under `lock`.
+    private let lock = NSLock()
+    private var done = 0
+    let total: Int
+    let report: (@Sendable (Int, Int) -> Void)?
+
+    init(total: Int, report: (@Sendable (Int, Int) -> Void)?) {
+        self.total = total
+        self.report = report
+    }
+
+    func advance() {
+        guard let report else { return }
+        let now = lock.withLock { done += 1; return done }
+        report(now, total)
+    }
 }
 
 /// A commit a fix's `Fixes:` trailer names.
@@ -91,12 +114,14 @@ public struct Planner {
         let gitDirectory = repository.gitDirectory
         let renames = try RenameOptions(config: repository.config())
         let similarity = SimilarityCache()
+        let perTargetWork = targets.map { target in work.filter { $0.targets.contains(target.branch.name) } }
+        let counter = PickCounter(total: perTargetWork.map(\.count).reduce(0, +), report: options.progress)
         let perTarget = try Trace.measure("picks") {
             try parallelMap(Array(targets.indices), jobs: options.jobs) { t in
                 try Trace.measure("picks onto \(targets[t].name)") {
                     let picker = Picker(gitDirectory: gitDirectory, renames: renames, pathByPath: options.fastPath, similarity: similarity)
                     let run = try TargetRun(picker: picker, target: targets[t], history: histories[t], stacked: !options.independent)
-                    return try run.run(work.filter { $0.targets.contains(targets[t].branch.name) })
+                    return try run.run(perTargetWork[t], onResult: counter.advance)
                 }
             }
         }

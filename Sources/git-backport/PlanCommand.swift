@@ -72,7 +72,12 @@ struct PlanCommand: ParsableCommand {
             options.mainline = mainline
             if let jobs { options.jobs = jobs }
             options.fastPath = !noFastPath
+            let progress = ProgressLine(title: "Trying picks")
+            if let progress {
+                options.progress = { done, total in progress.update(done, of: total) }
+            }
             let plan = try Planner(repository: repository, settings: settings).plan(options)
+            progress?.finish()
             switch format {
             case .text: write(TextRenderer(colour: useColour(disabled: noColor)).render(plan))
             case .json: write(try JSONRenderer().render(plan))

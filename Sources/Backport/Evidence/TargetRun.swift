@@ -37,10 +37,11 @@ final class TargetRun {
 
     /// Classifies the candidates, oldest first, then lets go of the merged objects (the
     /// planner keeps the results).
-    func run(_ candidates: [CandidateWork]) throws -> [PickResult] {
+    func run(_ candidates: [CandidateWork], onResult: () -> Void = {}) throws -> [PickResult] {
         defer { try? picker.close() }
         return try candidates.map { candidate in
             let result = classify(candidate)
+            onResult()
             // Nothing later builds on an independent pick's objects: let them go.
             if !stacked { try picker.forgetMemory() }
             return result
