@@ -58,7 +58,7 @@ extension Repository {
                             id: OID(git_tree_entry_id(entry)!), mode: mode)
             }
         }
-        if treeItems.count >= 100_000 { treeItems.removeAll(keepingCapacity: true) }
+        if treeItems.count >= 20_000 { treeItems.removeAll(keepingCapacity: true) }
         treeItems[id] = items
         return items
     }

@@ -15,13 +15,22 @@ final class SimilarityCache: @unchecked Sendable {
     // outside the lock (two pickers may both compute one, and keep the same value).
     private let lock = NSLock()
     private var signatures: [OID: ContentSignature?] = [:]
+    private var spans = 0
 
     /// The blob's signature; nil when it cannot be read (a mirror or partial clone without
     /// it): such a file is not compared, as if it were unlike every other.
     func signature(of blob: OID, in repository: Repository) -> ContentSignature? {
         if let known = lock.withLock({ signatures[blob] }) { return known }
         let signature = (try? repository.blobBytes(blob)).map { ContentSignature($0, includesFinalPartialSpan: false) }
-        lock.withLock { signatures[blob] = .some(signature) }
+        lock.withLock {
+            // Bounded: about 8 bytes a span; forgotten all at once past 16 million spans.
+            spans += signature?.hashes.count ?? 0
+            if spans > 16_000_000 {
+                signatures.removeAll(keepingCapacity: true)
+                spans = signature?.hashes.count ?? 0
+            }
+            signatures[blob] = .some(signature)
+        }
         return signature
     }
 }
@@ -33,8 +42,17 @@ struct BlobPair: Hashable {
 }
 
 /// Similarity scores already computed, by blob pair (one picker's: not shared, no lock).
+/// Bounded: forgotten all at once past a million pairs (about 60 MiB).
 final class PairScores {
-    var scores: [BlobPair: Int] = [:]
+    private(set) var scores: [BlobPair: Int] = [:]
+
+    subscript(pair: BlobPair) -> Int? {
+        get { scores[pair] }
+        set {
+            if scores.count >= 1_000_000 { scores.removeAll(keepingCapacity: true) }
+            scores[pair] = newValue
+        }
+    }
 }
 
 /// Pairs deleted files with added ones on one side of a merge, as git's merge-ort does
@@ -140,11 +158,11 @@ struct RenameDetector {
                 guard let sourceSignature = sourceSignatures[k] else { continue }
                 let key = BlobPair(source: sources[s].entry.blob, destination: destinations[d].entry.blob)
                 let value: Int
-                if let known = scores.scores[key] {
+                if let known = scores[key] {
                     value = known
                 } else {
                     value = sourceSignature.score(against: destinationSignature, minimumScore: minimumScore)
-                    scores.scores[key] = value
+                    scores[key] = value
                 }
                 guard value >= minimumScore else { continue }
                 let pair = (value, Self.basename(sources[s].path) == Self.basename(destinations[d].path), s, d)
