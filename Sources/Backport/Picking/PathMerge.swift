@@ -42,10 +42,11 @@ struct PathMerge {
     /// missing on the target.
     let targetSide: () throws -> [PathChange]
 
-    /// Thrown inside the merge when it needs the whole-tree merge.
+    /// Thrown inside the merge when it needs the whole-tree merge; counted, with why, by
+    /// `GIT_BACKPORT_TRACE`.
     private struct WholeTreesNeeded: Error {
-        init(_ why: String = #function, line: Int = #line) {
-            Trace.accumulate("whole trees needed (\(why):\(line))") {}
+        init(_ why: String) {
+            Trace.accumulate("merging whole trees: \(why)") {}
         }
     }
 
@@ -73,20 +74,20 @@ struct PathMerge {
             case .added: added[change.newPath!] = change.new!
             case .deleted: deleted.append(RenameCandidate(path: change.oldPath!, entry: change.old!))
             case .modified: modified.append(change)
-            default: throw WholeTreesNeeded()
+            default: throw WholeTreesNeeded("a change other than add, delete, modify")
             }
         }
         // A file that changes type is a deletion and an addition at one path.
-        if deleted.contains(where: { added[$0.path] != nil }) { throw WholeTreesNeeded() }
+        if deleted.contains(where: { added[$0.path] != nil }) { throw WholeTreesNeeded("a file changes type") }
 
         // The target's file at each path the fix deletes or modifies (nil: none there).
         var ours: [String: TreeEntry] = [:]
         for path in deleted.map(\.path) + modified.map({ $0.newPath! }) {
             guard let entry = try repository.entry(at: path, inTree: input.onto) else {
-                if try hasFileAbove(path) { throw WholeTreesNeeded() }
+                if try hasFileAbove(path) { throw WholeTreesNeeded("a folder on the target is a file") }
                 continue
             }
-            if entry.isTree { throw WholeTreesNeeded() }
+            if entry.isTree { throw WholeTreesNeeded("a file of the fix is a folder on the target") }
             ours[path] = entry
         }
 
@@ -131,7 +132,7 @@ struct PathMerge {
             folderRenames = Self.folderRenames(targetRenames.mapValues(\.path), within: movedFolders)
         }
         func claim(_ path: String) throws {
-            guard result.updates[path] == nil, !result.conflicts.contains(where: { $0.path == path }) else { throw WholeTreesNeeded() }
+            guard result.updates[path] == nil, !result.conflicts.contains(where: { $0.path == path }) else { throw WholeTreesNeeded("two files meet at one path") }
         }
 
         // The fix's deletions (and its renames).
@@ -139,7 +140,7 @@ struct PathMerge {
             let path = source.path
             if let destination = fixRenames[path] {
                 added[destination.path] = nil
-                if try repository.entry(at: destination.path, inTree: input.onto) != nil { throw WholeTreesNeeded() }
+                if try repository.entry(at: destination.path, inTree: input.onto) != nil { throw WholeTreesNeeded("the fix renames onto a file the target has") }
                 try claim(destination.path)
                 if let target = ours[path] {
                     // The fix renamed a file the target changed: the change follows the rename
@@ -148,7 +149,7 @@ struct PathMerge {
                     let relocated = renames.directoryRenames == .off ? nil : Self.moved(destination.path, by: folderRenames)
                     let resultPath = relocated ?? destination.path
                     if relocated != nil {
-                        if try repository.entry(at: resultPath, inTree: input.onto) != nil { throw WholeTreesNeeded() }
+                        if try repository.entry(at: resultPath, inTree: input.onto) != nil { throw WholeTreesNeeded("a moved file meets a file the target has") }
                         try claim(resultPath)
                     }
                     try mergeFile(at: resultPath, ancestor: source, ours: RenameCandidate(path: path, entry: target),
@@ -193,7 +194,7 @@ struct PathMerge {
             if let target = ours[path] {
                 try mergeFile(at: path, ancestor: ancestor, ours: RenameCandidate(path: path, entry: target), theirs: theirs, into: result)
             } else if let targetName = targetRenames[path] {
-                guard added[targetName.path] == nil else { throw WholeTreesNeeded() }
+                guard added[targetName.path] == nil else { throw WholeTreesNeeded("the fix adds where the target renamed to") }
                 try claim(targetName.path)
                 result.renamed.append((path, targetName.path))
                 try mergeFile(at: targetName.path, ancestor: ancestor, ours: targetName, theirs: theirs, into: result)
@@ -209,7 +210,7 @@ struct PathMerge {
         for (path, theirs) in added.sorted(by: { $0.key < $1.key }) {
             if renames.directoryRenames != .off, let moved = Self.moved(path, by: folderRenames), added[moved] == nil,
                result.updates[moved] == nil, !result.conflicts.contains(where: { $0.path == moved }) {
-                if try repository.entry(at: moved, inTree: input.onto) != nil || hasFileAbove(moved) { throw WholeTreesNeeded() }
+                if try repository.entry(at: moved, inTree: input.onto) != nil || hasFileAbove(moved) { throw WholeTreesNeeded("a moved file meets a file the target has") }
                 if renames.directoryRenames == .move {
                     result.updates[moved] = theirs
                 } else {
@@ -220,11 +221,11 @@ struct PathMerge {
             }
             try claim(path)
             guard let target = try repository.entry(at: path, inTree: input.onto) else {
-                if try hasFileAbove(path) { throw WholeTreesNeeded() }
+                if try hasFileAbove(path) { throw WholeTreesNeeded("a folder on the target is a file") }
                 result.updates[path] = theirs
                 continue
             }
-            if target.isTree { throw WholeTreesNeeded() }
+            if target.isTree { throw WholeTreesNeeded("a file of the fix is a folder on the target") }
             if target == theirs { continue }
             try mergeFile(at: path, ancestor: nil, ours: RenameCandidate(path: path, entry: target),
                           theirs: RenameCandidate(path: path, entry: theirs), into: result)
@@ -257,10 +258,10 @@ struct PathMerge {
         let (o, t) = (ours.entry, theirs.entry)
         // Files of different kinds (file, symlink, submodule): git's rules for these are
         // the whole-tree merge's business.
-        if o.type != t.type || (base.map { $0.type != o.type } ?? false) { throw WholeTreesNeeded() }
+        if o.type != t.type || (base.map { $0.type != o.type } ?? false) { throw WholeTreesNeeded("file, symlink or submodule on different sides") }
         let mode: UInt32
         if base?.mode == o.mode { mode = t.mode } else if base?.mode == t.mode || o.mode == t.mode { mode = o.mode } else {
-            throw WholeTreesNeeded()
+            throw WholeTreesNeeded("modes changed differently")
         }
         func write(_ blob: OID) { if ours.path != path || blob != o.blob || mode != o.mode { result.updates[path] = TreeEntry(blob: blob, mode: mode) } }
         if base?.blob == o.blob { return write(t.blob) }
@@ -275,7 +276,7 @@ struct PathMerge {
         // Submodules and symlinks changed on both sides are not merged line by line.
         if o.isSubmodule || o.isSymlink { return conflict(binary: false, text: nil) }
         // A merge driver (or `-merge`, `binary`) chosen by the target's attributes.
-        if try repository.mergeAttribute(for: path) != nil { throw WholeTreesNeeded() }
+        if try repository.mergeAttribute(for: path) != nil { throw WholeTreesNeeded("a merge driver") }
         // Where the sides name the file differently, the markers say which name (as git's do).
         let labels = ours.path == theirs.path ? input.labels
             : (input.labels.ours + ":" + ours.path, input.labels.theirs + ":" + theirs.path)
