@@ -156,6 +156,9 @@ struct RenameDetector {
             var best: [(score: Int, sameName: Bool, source: Int, destination: Int)] = []
             for (k, s) in wanted.enumerated() {
                 guard let sourceSignature = sourceSignatures[k] else { continue }
+                // git's early size test first: most pairs end here, before any lookup.
+                let (small, large) = (min(sourceSignature.size, destinationSignature.size), max(sourceSignature.size, destinationSignature.size))
+                if large * (ContentSignature.maxScore - minimumScore) < (large - small) * ContentSignature.maxScore { continue }
                 let key = BlobPair(source: sources[s].entry.blob, destination: destinations[d].entry.blob)
                 let value: Int
                 if let known = scores[key] {
