@@ -52,9 +52,10 @@ extension Repository {
         let items = try withTree(id) { tree in
             (0..<git_tree_entrycount(tree)).map { i in
                 let entry = git_tree_entry_byindex(tree, i)
-                let name = String(cString: git_tree_entry_name(entry))
+                let cName = git_tree_entry_name(entry)!
+                let bytes = UnsafeRawBufferPointer(start: cName, count: strlen(cName))
                 let mode = git_tree_entry_filemode(entry).rawValue
-                return Item(key: Array(name.utf8) + (mode == 0o040000 ? [0x2f] : []), name: name,
+                return Item(key: Array(bytes) + (mode == 0o040000 ? [0x2f] : []), name: PathCoding.decode(bytes),
                             id: OID(git_tree_entry_id(entry)!), mode: mode)
             }
         }
@@ -107,7 +108,7 @@ extension Repository {
         var options = git_diff_options()
         try call("git_diff_options_init") { git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)) }
         options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
-        var strings = paths.sorted().map { strdup($0) }
+        var strings = paths.sorted().map { path in PathCoding.withCString(path) { strdup($0) } }
         defer { strings.forEach { free($0) } }
         var diff: OpaquePointer?
         try strings.withUnsafeMutableBufferPointer { buffer in

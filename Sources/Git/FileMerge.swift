@@ -39,7 +39,7 @@ extension Repository {
     public func entry(at path: String, inTree tree: OID) throws -> TreeEntry? {
         try withTree(tree) { handle in
             var entry: OpaquePointer?
-            let status = git_tree_entry_bypath(&entry, handle, path)
+            let status = PathCoding.withCString(path) { git_tree_entry_bypath(&entry, handle, $0) }
             if status == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
             if status < 0 { throw lastError(code: status, function: "git_tree_entry_bypath") }
             defer { git_tree_entry_free(entry) }
@@ -63,7 +63,7 @@ extension Repository {
     /// `"unset"`, or the driver's name. Wraps `git_attr_get`.
     public func mergeAttribute(for path: String) throws -> String? {
         var value: UnsafePointer<CChar>?
-        try call("git_attr_get") { git_attr_get(&value, pointer, 0, path, "merge") }
+        try call("git_attr_get") { PathCoding.withCString(path) { git_attr_get(&value, pointer, 0, $0, "merge") } }
         switch git_attr_value(value) {
         case GIT_ATTR_VALUE_UNSPECIFIED: return nil
         case GIT_ATTR_VALUE_TRUE: return "set"
@@ -83,7 +83,7 @@ extension Repository {
             try withBlob(ours) { o in
                 try withBlob(theirs) { t in
                     if [a, o, t].contains(where: { $0.map { git_blob_is_binary($0) == 1 } ?? false }) { return nil }
-                    return try path.withCString { cPath in
+                    return try PathCoding.withCString(path) { cPath in
                         func input(_ blob: OpaquePointer?) throws -> git_merge_file_input {
                             var input = git_merge_file_input()
                             try call("git_merge_file_input_init") { git_merge_file_input_init(&input, UInt32(GIT_MERGE_FILE_INPUT_VERSION)) }
@@ -123,7 +123,7 @@ extension Repository {
     /// Wraps `git_tree_create_updated`.
     public func updateTree(_ tree: OID, setting entries: [(path: String, entry: TreeEntry?)]) throws -> OID {
         guard !entries.isEmpty else { return tree }
-        let paths = entries.map { strdup($0.path) }
+        let paths = entries.map { entry in PathCoding.withCString(entry.path) { strdup($0) } }
         defer { paths.forEach { free($0) } }
         var updates = entries.enumerated().map { i, item in
             guard let entry = item.entry else {

@@ -130,7 +130,7 @@ extension Repository {
             var item = git_index_entry()
             item.mode = entry.mode
             item.id = entry.blob.raw
-            try path.withCString { cPath in
+            try PathCoding.withCString(path) { cPath in
                 item.path = cPath
                 try call("git_index_add") { git_index_add(index, &item) }
             }
@@ -148,7 +148,7 @@ extension Repository {
                 let mode = git_tree_entry_filemode(entry).rawValue
                 let name = git_tree_entry_name(entry)!
                 if mode == 0o040000 {
-                    folders.append((prefix + String(cString: name) + "/", OID(git_tree_entry_id(entry)!)))
+                    folders.append((prefix + PathCoding.decode(name) + "/", OID(git_tree_entry_id(entry)!)))
                 } else if strcmp(name, ".gitattributes") == 0, mode != 0o160000 {
                     found.append((prefix + ".gitattributes", TreeEntry(blob: OID(git_tree_entry_id(entry)!), mode: mode)))
                 }
@@ -226,7 +226,7 @@ extension Repository {
 
     private func side(_ entry: UnsafePointer<git_index_entry>?) -> ConflictSide? {
         guard let entry else { return nil }
-        return ConflictSide(path: String(cString: entry.pointee.path), mode: entry.pointee.mode, blob: OID(entry.pointee.id))
+        return ConflictSide(path: PathCoding.decode(entry.pointee.path), mode: entry.pointee.mode, blob: OID(entry.pointee.id))
     }
 
     private func mergedText(ancestor: UnsafePointer<git_index_entry>?, ours: UnsafePointer<git_index_entry>,
@@ -259,9 +259,9 @@ extension Repository {
         (0..<git_index_name_entrycount(index)).compactMap { i in
             guard let entry = git_index_name_get_byindex(index, i) else { return nil }
             return RenameRecord(
-                ancestor: entry.pointee.ancestor.map { String(cString: $0) },
-                ours: entry.pointee.ours.map { String(cString: $0) },
-                theirs: entry.pointee.theirs.map { String(cString: $0) }
+                ancestor: entry.pointee.ancestor.map { PathCoding.decode($0) },
+                ours: entry.pointee.ours.map { PathCoding.decode($0) },
+                theirs: entry.pointee.theirs.map { PathCoding.decode($0) }
             )
         }
     }

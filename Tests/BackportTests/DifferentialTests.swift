@@ -26,13 +26,31 @@ struct DifferentialTests {
                 #expect(try clone.git("write-tree") == result.tree?.hex, "tree of \(result.commit.short()) on \(result.target)", sourceLocation: sourceLocation)
             } else if gitCall == .conflicted {
                 let paths = Set(unmerged.split(separator: "\n").map(String.init))
-                #expect(paths == Set(result.conflicts.map(\.path)), "conflicted paths of \(result.commit.short()) on \(result.target)", sourceLocation: sourceLocation)
+                #expect(paths == Set(result.conflicts.map { Self.gitQuoted($0.path) }),
+                        "conflicted paths of \(result.commit.short()) on \(result.target)", sourceLocation: sourceLocation)
             }
             try clone.git("reset", "-q", "--hard")
             try clone.git(["cherry-pick", "--quit"], allowFailure: true)
             compared += 1
         }
         return compared
+    }
+
+    /// A path as git prints it with `core.quotePath` on (its default): in double quotes with
+    /// octal escapes when any byte is not printable ASCII.
+    static func gitQuoted(_ path: String) -> String {
+        let bytes = PathCoding.encode(path)
+        guard bytes.contains(where: { $0 >= 0x80 || $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return path }
+        var out = "\""
+        for byte in bytes {
+            switch byte {
+            case 0x22: out += "\\\""
+            case 0x5C: out += "\\\\"
+            case 0x20..<0x80: out.unicodeScalars.append(Unicode.Scalar(byte))
+            default: out += "\\" + String(byte, radix: 8).leftPad(3)
+            }
+        }
+        return out + "\""
     }
 
     @Test("Every pick of the sample repository (all commits, all targets) gets git's call")
@@ -193,6 +211,108 @@ extension DifferentialTests {
     }
 }
 
+extension DifferentialTests {
+    @Test("Paths that are not UTF-8 keep their bytes: no false patch-id match, git's tree, and a conflict path that turns back into the bytes")
+    func nonUTF8Paths() throws {
+        let f = try Fixture()
+        // Two files named by the bytes FF and FE, then ".txt" (not UTF-8); the release
+        // changes the second, main fixes the first and then changes the second.
+        let stream = #"""
+        commit refs/heads/main
+        committer T <t@example.org> 1700000000 +0000
+        data <<END
+        base
+        END
+        M 100644 inline \377.txt
+        data <<END
+        a1
+        a2
+        a3
+        END
+        M 100644 inline \376.txt
+        data <<END
+        b1
+        b2
+        b3
+        END
+
+        reset refs/heads/release/1.0
+        from refs/heads/main
+
+        commit refs/heads/release/1.0
+        committer T <t@example.org> 1700000100 +0000
+        data <<END
+        release: change b2
+        END
+        M 100644 inline \376.txt
+        data <<END
+        b1
+        bX
+        b3
+        END
+
+        commit refs/heads/main
+        committer T <t@example.org> 1700000200 +0000
+        data <<END
+        fix a2
+
+        Backport-To: 1.0
+        END
+        M 100644 inline \377.txt
+        data <<END
+        a1
+        aX
+        a3
+        END
+
+        commit refs/heads/main
+        committer T <t@example.org> 1700000300 +0000
+        data <<END
+        change b2 too
+
+        Backport-To: 1.0
+        END
+        M 100644 inline \376.txt
+        data <<END
+        b1
+        bY
+        b3
+        END
+
+        """#
+        // printf's %b turns \0377 into the byte FF.
+        let bytes = stream.replacingOccurrences(of: #"\377"#, with: #"\0377"#).replacingOccurrences(of: #"\376"#, with: #"\0376"#)
+        let script = "printf '%b' '" + bytes + "' | git fast-import --quiet"
+        let imported = try run("/bin/sh", ["-c", script], in: f.path, environment: Fixture.gitEnvironment)
+        try #require(imported.status == 0, "\(imported.stderr)")
+        try #require(try f.git("ls-tree", "--name-only", "-z", "main").split(separator: "\0").count == 2)
+
+        let p = try plan(f) { $0.independent = true }
+        // The release's change to FE.txt is not the fix of FF.txt.
+        #expect(p.outcome("fix a2", on: "release/1.0") == .clean)
+        let conflict = try #require(p.result("change b2 too", on: "release/1.0")?.conflicts.first)
+        #expect(PathCoding.encode(conflict.path) == [0xFE] + Array(".txt".utf8))
+        #expect(PathCoding.displayed(conflict.path) == "\\xfe.txt")
+        #expect(try assertAgreesWithGit(f, p) == 2)
+    }
+
+    @Test("Path coding: every byte string decodes to its own string and back")
+    func pathCoding() {
+        let samples: [[UInt8]] = [
+            Array("plain/path.c".utf8), Array("caf\u{E9}.txt".utf8), [0xFF, 0x2E, 0x74], [0xFE, 0x2E, 0x74],
+            [0xC3], [0xC3, 0x28], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF4, 0x8F, 0xBC, 0x80], [0xF4, 0x90, 0x80, 0x80],
+            [0xC0, 0xAF], Array("\u{10FF41}".utf8),
+        ]
+        var seen: [String: [UInt8]] = [:]
+        for bytes in samples {
+            let decoded = bytes.withUnsafeBytes { PathCoding.decode($0) }
+            #expect(PathCoding.encode(decoded) == bytes, "\(bytes)")
+            #expect(seen[decoded] == nil, "\(bytes) and \(seen[decoded] ?? []) decode alike")
+            seen[decoded] = bytes
+        }
+    }
+}
+
 /// The fast path (merging only the files a pick modifies) must give exactly what the
 /// whole-tree merge gives: outcome, tree, conflicts with their kinds, regions and lines.
 @Suite("Fast path agrees with the full merge")
@@ -245,4 +365,8 @@ struct FastPathTests {
         try assertSame(f)
         try assertSame(f) { $0.independent = true }
     }
+}
+
+private extension String {
+    func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

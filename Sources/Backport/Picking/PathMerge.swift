@@ -234,7 +234,7 @@ struct PathMerge {
         let renamed = result.renamed.sorted { $0.fix < $1.fix }
         guard result.conflicts.isEmpty else {
             // The whole-tree merge lists conflicts in index order: by path, byte by byte.
-            let conflicts = result.conflicts.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+            let conflicts = result.conflicts.sorted { PathCoding.encode($0.path).lexicographicallyPrecedes(PathCoding.encode($1.path)) }
             return PickOutput(tree: nil, conflicts: conflicts, renamedPaths: renamed, mergedWholeTrees: false)
         }
         let tree = try repository.updateTree(input.onto, setting: result.updates.map { ($0.key, $0.value) })

@@ -44,9 +44,9 @@ public struct TextRenderer {
             for warning in candidate.warnings { details += "  warning: \(warning)\n" }
             for result in results {
                 details += "  \(result.target): \(paint(result.outcome.rawValue, result.outcome))"
-                details += result.reasons.first.map { " — \($0.message)" } ?? ""
+                details += result.reasons.first.map { " — \(PathCoding.displayed($0.message))" } ?? ""
                 details += "\n"
-                for reason in result.reasons.dropFirst() { details += "    \(reason.message)\n" }
+                for reason in result.reasons.dropFirst() { details += "    \(PathCoding.displayed(reason.message))\n" }
                 for conflict in result.conflicts { details += "    \(Self.describe(conflict))\n" }
             }
         }
@@ -56,9 +56,9 @@ public struct TextRenderer {
 
     /// One line for a conflicted path: `content       src/a.c: 2 regions (lines 12-20, 40-47)`.
     static func describe(_ conflict: ConflictReport) -> String {
-        var line = pad(conflict.kind.rawValue, 13) + " " + conflict.path
+        var line = pad(conflict.kind.rawValue, 13) + " " + PathCoding.displayed(conflict.path)
         let names = [conflict.ancestorPath.map { "base \($0)" }, conflict.targetPath.map { "target \($0)" },
-                     conflict.fixPath.map { "fix \($0)" }].compactMap { $0 }
+                     conflict.fixPath.map { "fix \($0)" }].compactMap { $0.map(PathCoding.displayed) }
         if !names.isEmpty { line += " (" + names.joined(separator: ", ") + ")" }
         if conflict.binary {
             line += ": binary, take one side whole"
@@ -146,7 +146,7 @@ public struct MarkdownRenderer {
                 for warning in candidate.warnings { out += "  - ⚠ \(Self.escape(warning))\n" }
                 for result in results {
                     out += "  - `\(result.target)`: **\(result.outcome.rawValue)**"
-                    out += result.reasons.map { " — " + Self.escape($0.message) }.joined()
+                    out += result.reasons.map { " — " + Self.escape(PathCoding.displayed($0.message)) }.joined()
                     out += "\n"
                     for conflict in result.conflicts { out += "    - `\(TextRenderer.describe(conflict))`\n" }
                 }
