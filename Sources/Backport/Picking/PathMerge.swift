@@ -98,7 +98,8 @@ struct PathMerge {
         let fixRelevant = Set(deleted.filter { ours[$0.path] != $0.entry }.map(\.path))
         let fixRenames = try detector.renames(
             of: fixRelevant, sources: deleted,
-            destinations: added.sorted { $0.key < $1.key }.map { RenameCandidate(path: $0.key, entry: $0.value) }
+            destinations: added.sorted { $0.key < $1.key }.map { RenameCandidate(path: $0.key, entry: $0.value) },
+            removedFolder: removedFolder(in: input.fix)
         ).filter { fixRelevant.contains($0.key) }
         // On the target, also every file of a folder the target no longer has and the fix
         // adds a file directly into: where that folder went decides where the new file goes.
@@ -128,7 +129,7 @@ struct PathMerge {
             targetRenames = try Trace.accumulate("renames on the target") { try detector.renames(
                 of: contentRelevant.union(locationRelevant), sources: sources,
                 destinations: side.filter { $0.status == .added }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) },
-                prune: locationOnly.isEmpty ? nil : prune) }
+                removedFolder: removedFolder(in: input.onto), prune: locationOnly.isEmpty ? nil : prune) }
             folderRenames = Self.folderRenames(targetRenames.mapValues(\.path), within: movedFolders)
         }
         func claim(_ path: String) throws {
@@ -288,6 +289,19 @@ struct PathMerge {
             write(try repository.writeBlob(merged.content))
         } else {
             conflict(binary: false, text: merged.content)
+        }
+    }
+
+    /// Whether a folder of the base is gone from `tree` (asked once per folder).
+    private func removedFolder(in tree: OID) -> (Substring) -> Bool {
+        var known: [Substring: Bool] = [:]
+        return { folder in
+            if let answer = known[folder] { return answer }
+            let path = String(folder)
+            let answer = !folder.isEmpty && (try? repository.entry(at: path, inTree: tree)) == nil
+                && ((try? input.base.flatMap { try repository.entry(at: path, inTree: $0) })??.isTree ?? false)
+            known[folder] = answer
+            return answer
         }
     }
 

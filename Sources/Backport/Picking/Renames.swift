@@ -89,8 +89,12 @@ struct RenameDetector {
     /// `prune`, given the pairs found before the similarity step and the sources still
     /// unpaired, names relevant sources that step can skip (merge-ort drops the sources that
     /// only matter for a folder whose new place is already certain).
+    ///
+    /// `removedFolder` says whether a folder of the sources is gone from that side (its
+    /// files' exact renames then guide the basename step).
     func renames(of relevant: Set<String>, sources allSources: [RenameCandidate],
                  destinations allDestinations: [RenameCandidate],
+                 removedFolder: (Substring) -> Bool = { _ in false },
                  prune: ((_ found: [String: RenameCandidate], _ unpaired: [String]) -> Set<String>)? = nil)
         throws -> [String: RenameCandidate] {
         guard options.enabled, !relevant.isEmpty else { return [:] }
@@ -129,9 +133,23 @@ struct RenameDetector {
             return map
         }
         let sourceNames = unique(leftSources, sources), destinationNames = unique(leftDestinations, destinations)
+        // Where a basename is not unique, git guesses the folder the file went to from where
+        // the exact renames of its folder's files went (diffcore-rename.c: idx_possible_rename).
+        var guesses: [Substring: [Substring: Int]] = [:]
+        for (old, new) in found where removedFolder(Self.folder(old)) {
+            guesses[Self.folder(old), default: [:]][Self.folder(new.path), default: 0] += 1
+        }
+        lazy var destinationIndex = Dictionary(destinations.indices.map { (destinations[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
         for s in leftSources where relevant.contains(sources[s].path) {
             let name = Self.basename(sources[s].path)
-            guard sourceNames[name] == s, let d = destinationNames[name], d >= 0, !matched.contains(d) else { continue }
+            guard let unique = destinationNames[name] else { continue }
+            var d = unique
+            if sourceNames[name] != s || unique < 0 {
+                guard let counts = guesses[Self.folder(sources[s].path)], let best = counts.max(by: { $0.value < $1.value })?.key,
+                      let guessed = destinationIndex[best.isEmpty ? String(name) : best + "/" + name] else { continue }
+                d = guessed
+            }
+            guard !matched.contains(d), destinations[d].entry.isRegularFile else { continue }
             if score(sources[s], destinations[d], minimum: basenameMinimumScore) >= basenameMinimumScore {
                 usedSources.insert(s)
                 matched.insert(d)
@@ -204,6 +222,11 @@ struct RenameDetector {
     /// git asks more of a basename match: halfway between the minimum score and a perfect
     /// one (diffcore-rename.c: basename_min_score).
     private var basenameMinimumScore: Int { minimumScore + (ContentSignature.maxScore - minimumScore) / 2 }
+
+    /// The folder of a path ("" at the top).
+    static func folder(_ path: String) -> Substring {
+        path.utf8.lastIndex(of: 0x2f).map { path[..<$0] } ?? ""
+    }
 
     static func basename(_ path: String) -> Substring {
         path.utf8.lastIndex(of: 0x2f).map { path[path.index(after: $0)...] } ?? Substring(path)
