@@ -156,6 +156,33 @@ extension DifferentialTests {
         #expect(try assertAgreesWithGit(f, p) == 6)
     }
 
+    /// The tree `git -c <config> cherry-pick --no-commit` leaves for a clean pick (nil when it
+    /// conflicts), in a throwaway clone.
+    func gitPick(_ f: Fixture, _ commit: OID, onto target: String, config: [String]) throws -> String? {
+        let clone = try Fixture(initialize: false)
+        try clone.git("clone", "-q", "--no-local", f.path, ".")
+        try clone.git("checkout", "-q", "--detach", "origin/\(target)")
+        let pick = try run("/usr/bin/git", config.flatMap { ["-c", $0] } + ["cherry-pick", "--no-commit", commit.hex],
+                           in: clone.path, environment: Fixture.gitEnvironment)
+        return pick.status == 0 ? try clone.git("write-tree") : nil
+    }
+
+    @Test("merge.renames and merge.directoryRenames from the user's git config are honoured, as git does")
+    func renameSettings() throws {
+        let f = try divergedFixture()
+        for value in ["true", "false"] {
+            try f.git("config", "merge.directoryRenames", value)
+            let p = try plan(f) { $0.independent = true }
+            let extra = try #require(p.result("add extra", on: "release/1.0"))
+            #expect(extra.outcome == .clean)
+            #expect(try extra.tree?.hex == gitPick(f, extra.commit, onto: "release/1.0", config: ["merge.directoryRenames=\(value)"]),
+                    "merge.directoryRenames=\(value)")
+        }
+        try f.git("config", "merge.renames", "false")
+        let none = try plan(f) { $0.independent = true }
+        #expect(none.result("fix util", on: "release/1.0")?.conflicts.map(\.kind) == [.deleteModify])
+    }
+
     @Test("Without the path-by-path merge, the rename past libgit2's limit is missed")
     func pathByPathFindsWhatTheWholeTreeMergeMisses() throws {
         let f = try divergedFixture()
