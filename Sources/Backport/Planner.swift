@@ -110,21 +110,26 @@ public struct Planner {
         let (work, histories) = try Trace.measure("candidates") {
             try candidates(options: options, source: source, targets: targets, since: since)
         }
-        // One run per target, each with its own picker (its own handles), in parallel.
+        // One run per target, each with its own picker (its own handles), in parallel; with
+        // --independent, a target's candidates may be split into runs of their own.
         let gitDirectory = repository.gitDirectory
         let renames = try RenameOptions(config: repository.config())
         let similarity = SimilarityCache()
         let perTargetWork = targets.map { target in work.filter { $0.targets.contains(target.branch.name) } }
         let counter = PickCounter(total: perTargetWork.map(\.count).reduce(0, +), report: options.progress)
-        let perTarget = try Trace.measure("picks") {
-            try parallelMap(Array(targets.indices), jobs: options.jobs) { t in
-                try Trace.measure("picks onto \(targets[t].name)") {
+        let runs = Self.runs(perTargetWork, jobs: options.jobs, independent: options.independent, work: work)
+        let perRun = try Trace.measure("picks") {
+            try parallelMap(runs, jobs: options.jobs) { run in
+                try Trace.measure("picks onto \(targets[run.target].name)") {
                     let picker = Picker(gitDirectory: gitDirectory, renames: renames, pathByPath: options.fastPath, similarity: similarity)
-                    let run = try TargetRun(picker: picker, target: targets[t], history: histories[t], stacked: !options.independent)
-                    return try run.run(perTargetWork[t], onResult: counter.advance)
+                    let targetRun = try TargetRun(picker: picker, target: targets[run.target], history: histories[run.target],
+                                                  stacked: !options.independent)
+                    return try targetRun.run(Array(perTargetWork[run.target][run.candidates]), onResult: counter.advance)
                 }
             }
         }
+        var perTarget = Array(repeating: [PickResult](), count: targets.count)
+        for (run, results) in zip(runs, perRun) { perTarget[run.target] += results }
 
         Trace.report()
         let byCommit = perTarget.map { results in Dictionary(uniqueKeysWithValues: results.map { ($0.commit, $0) }) }
@@ -149,6 +154,29 @@ public struct Planner {
                 byCommit.compactMap { $0[item.commit.id] }
             }
         )
+    }
+
+    /// A target's candidates tried by one ``TargetRun``.
+    struct Run: Sendable {
+        let target: Int
+        let candidates: Range<Int>
+    }
+
+    /// The runs of a plan: one per target; with `--independent`, a target with many
+    /// candidates is split so that every core has work even when one target has most of
+    /// it (its picks do not build on each other). Not when a candidate's `Fixes:` names
+    /// another candidate: whether that one was picked earlier on the target is a run's
+    /// own knowledge.
+    static func runs(_ perTarget: [[CandidateWork]], jobs: Int, independent: Bool, work: [CandidateWork]) -> [Run] {
+        let candidates = Set(work.map(\.commit.id))
+        let chained = work.contains { $0.culprits.contains { candidates.contains($0.change.commit) } }
+        let total = perTarget.map(\.count).reduce(0, +)
+        // Pieces of at least 32 candidates, about two per worker over the whole plan.
+        let piece = max(32, total / max(1, 2 * jobs))
+        return perTarget.enumerated().flatMap { t, list -> [Run] in
+            guard independent, !chained, list.count > piece else { return [Run(target: t, candidates: 0..<list.count)] }
+            return stride(from: 0, to: list.count, by: piece).map { Run(target: t, candidates: $0..<min($0 + piece, list.count)) }
+        }
     }
 
     private func resolve(_ spec: String) throws -> OID {
