@@ -363,6 +363,30 @@ struct PlanTests {
         _ = git
         #expect(try f.git("diff", "--name-only", "--diff-filter=U") == "a.txt")
     }
+
+    @Test("--independent with many candidates on one target: split runs give what one run gives")
+    func splitRuns() throws {
+        let f = try baseFixture()
+        try f.write("c.txt", Fixture.lines("c", 90))
+        try f.commit("c")
+        try f.git("branch", "-f", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.edit("c.txt", line: 45, to: "release c45")
+        try f.commit("release change")
+        try f.git("checkout", "-q", "main")
+        for line in 1...80 {
+            try f.edit("c.txt", line: line, to: "fixed c\(line)")
+            try f.commit("fix c\(line)\n\nBackport-To: 1.0")
+        }
+        let one = try plan(f) { $0.independent = true; $0.jobs = 1 }
+        let split = try plan(f) { $0.independent = true; $0.jobs = 4 }
+        #expect(one.results.count == 80)
+        #expect(one.results.map(\.commit) == split.results.map(\.commit))
+        #expect(one.results.map(\.outcome) == split.results.map(\.outcome))
+        #expect(one.results.map(\.tree) == split.results.map(\.tree))
+        #expect(one.results.map(\.conflicts) == split.results.map(\.conflicts))
+        #expect(one.results.contains { $0.outcome == .conflicted } && one.results.contains { $0.outcome == .clean })
+    }
 }
 
 @Suite("Finding branches")
