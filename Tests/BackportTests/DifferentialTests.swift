@@ -156,6 +156,29 @@ extension DifferentialTests {
         #expect(try assertAgreesWithGit(f, p) == 6)
     }
 
+    @Test("A file the target added to a folder the fix moves: moved with a file-location conflict, as git does")
+    func targetAdditionInFolderTheFixMoves() throws {
+        let f = try baseFixture()
+        for name in ["intro", "usage", "faq"] { try f.write("docs/\(name).md", Fixture.lines(name, 12)) }
+        try f.commit("docs")
+        try f.git("branch", "-f", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.write("docs/release-notes.md", "notes\n")
+        try f.commit("release notes")
+        try f.git("checkout", "-q", "main")
+        try f.git("mv", "docs", "manual")
+        try f.commit("move docs to manual\n\nBackport-To: 1.0")
+        let p = try plan(f) { $0.independent = true }
+        let moved = try #require(p.result("move docs to manual", on: "release/1.0"))
+        #expect(moved.conflicts.map(\.kind) == [.fileLocation])
+        #expect(moved.conflicts.map(\.path) == ["manual/release-notes.md"])
+        #expect(try assertAgreesWithGit(f, p) == 1)
+        try f.git("config", "merge.directoryRenames", "true")
+        let clean = try #require(try plan(f) { $0.independent = true }.result("move docs to manual", on: "release/1.0"))
+        #expect(clean.outcome == .clean)
+        #expect(try clean.tree?.hex == gitPick(f, clean.commit, onto: "release/1.0", config: ["merge.directoryRenames=true"]))
+    }
+
     /// The tree `git -c <config> cherry-pick --no-commit` leaves for a clean pick (nil when it
     /// conflicts), in a throwaway clone.
     func gitPick(_ f: Fixture, _ commit: OID, onto target: String, config: [String]) throws -> String? {

@@ -96,11 +96,17 @@ struct PathMerge {
         // a file the fix modifies or deletes that the target does not have.
         let detector = RenameDetector(repository: repository, options: renames, cache: similarity, scores: scores)
         let fixRelevant = Set(deleted.filter { ours[$0.path] != $0.entry }.map(\.path))
-        let fixRenames = try detector.renames(
-            of: fixRelevant, sources: deleted,
+        // In the fix, also every file of a folder the fix empties while the target adds a
+        // file directly into it: where the fix moved that folder decides where the target's
+        // new file goes.
+        let (emptiedFolders, targetAdditions) = try foldersEmptiedByFix(deleted)
+        let fixLocationRelevant = emptiedFolders.isEmpty ? [] : deleted.map(\.path).filter { Self.isInside($0, emptiedFolders) }
+        let fixPairs = try detector.renames(
+            of: fixRelevant.union(fixLocationRelevant), sources: deleted,
             destinations: added.sorted { $0.key < $1.key }.map { RenameCandidate(path: $0.key, entry: $0.value) },
-            removedFolder: removedFolder(in: input.fix)
-        ).filter { fixRelevant.contains($0.key) }
+            removedFolder: removedFolder(in: input.fix))
+        let fixRenames = fixPairs.filter { fixRelevant.contains($0.key) }
+        let fixFolderRenames = emptiedFolders.isEmpty ? [:] : Self.folderRenames(fixPairs.mapValues(\.path), within: emptiedFolders)
         // On the target, also every file of a folder the target no longer has and the fix
         // adds a file directly into: where that folder went decides where the new file goes.
         let contentRelevant = Set((deleted.map(\.path) + modified.map { $0.newPath! }).filter { ours[$0] == nil })
@@ -232,6 +238,25 @@ struct PathMerge {
                           theirs: RenameCandidate(path: path, entry: theirs), into: result)
         }
 
+        // The target's additions in a folder the fix moved: git's default moves them too and
+        // reports a conflict (the other direction of the folder moves above).
+        if renames.directoryRenames != .off {
+            for addition in targetAdditions {
+                guard let moved = Self.moved(addition.path, by: fixFolderRenames) else { continue }
+                guard result.updates[moved] == nil, result.updates[addition.path] == nil,
+                      !result.conflicts.contains(where: { $0.path == moved || $0.path == addition.path }),
+                      try repository.entry(at: moved, inTree: input.onto) == nil, added[moved] == nil
+                else { throw WholeTreesNeeded("a moved file meets another file") }
+                if renames.directoryRenames == .move {
+                    result.updates[addition.path] = .some(nil)
+                    result.updates[moved] = addition.entry
+                } else {
+                    result.conflicts.append(PathConflict(kind: .fileLocation, path: moved, ancestor: nil,
+                        ours: side(addition), theirs: nil, binary: false, mergedText: nil))
+                }
+            }
+        }
+
         let renamed = result.renamed.sorted { $0.fix < $1.fix }
         guard result.conflicts.isEmpty else {
             // The whole-tree merge lists conflicts in index order: by path, byte by byte.
@@ -323,6 +348,27 @@ struct PathMerge {
             }
         }
         return folders
+    }
+
+    /// The folders the fix empties (the base and the target have them, the fix does not)
+    /// that the target adds a file directly into, with the target's files added there.
+    private func foldersEmptiedByFix(_ deleted: [RenameCandidate]) throws -> (Set<String>, [RenameCandidate]) {
+        guard renames.enabled, renames.directoryRenames != .off, !deleted.isEmpty else { return ([], []) }
+        var emptied = Set<String>(), checked = Set<Substring>()
+        for file in deleted {
+            let folder = RenameDetector.folder(file.path)
+            guard !folder.isEmpty, checked.insert(folder).inserted else { continue }
+            if try repository.entry(at: String(folder), inTree: input.fix) == nil,
+               try repository.entry(at: String(folder), inTree: input.onto)?.isTree == true {
+                emptied.insert(String(folder))
+            }
+        }
+        guard !emptied.isEmpty else { return ([], []) }
+        let additions = try targetSide().filter { change in
+            change.status == .added && emptied.contains(String(RenameDetector.folder(change.newPath!)))
+        }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) }
+        guard !additions.isEmpty else { return ([], []) }
+        return (Set(additions.map { String(RenameDetector.folder($0.path)) }), additions)
     }
 
     static func isInside(_ path: String, _ folders: Set<String>) -> Bool {
