@@ -179,6 +179,22 @@ extension DifferentialTests {
         #expect(try clean.tree?.hex == gitPick(f, clean.commit, onto: "release/1.0", config: ["merge.directoryRenames=true"]))
     }
 
+    @Test("A file renamed differently on each side is unmerged under its three names, as git leaves it")
+    func renameRename() throws {
+        let f = try baseFixture()
+        try f.git("checkout", "-q", "release/1.0")
+        try f.git("mv", "a.txt", "release-a.txt")
+        try f.commit("release renames a")
+        try f.git("checkout", "-q", "main")
+        try f.git("mv", "a.txt", "main-a.txt")
+        try f.commit("main renames a\n\nBackport-To: 1.0")
+        let p = try plan(f) { $0.independent = true }
+        let result = try #require(p.result("main renames a", on: "release/1.0"))
+        #expect(Set(result.conflicts.map(\.kind)) == [.renameRename])
+        #expect(Set(result.conflicts.map(\.path)) == ["a.txt", "release-a.txt", "main-a.txt"])
+        #expect(try assertAgreesWithGit(f, p) == 1)
+    }
+
     /// The tree `git -c <config> cherry-pick --no-commit` leaves for a clean pick (nil when it
     /// conflicts), in a throwaway clone.
     func gitPick(_ f: Fixture, _ commit: OID, onto target: String, config: [String]) throws -> String? {

@@ -143,6 +143,7 @@ struct PathMerge {
         }
 
         // The fix's deletions (and its renames).
+        var renamedOnBothSides = Set<String>()
         for source in deleted {
             let path = source.path
             if let destination = fixRenames[path] {
@@ -167,8 +168,16 @@ struct PathMerge {
                     }
                 } else if let targetName = targetRenames[path] {
                     guard targetName.path == destination.path else {
-                        result.conflicts.append(PathConflict(kind: .renameRename, path: destination.path,
-                            ancestor: side(source), ours: side(targetName), theirs: side(destination), binary: false, mergedText: nil))
+                        // Renamed differently on each side: git leaves the file unmerged under
+                        // all three names (the base's, the target's, moved with its folder if
+                        // the fix moved that, and the fix's).
+                        renamedOnBothSides.insert(targetName.path)
+                        let targetPath = renames.directoryRenames == .off ? targetName.path
+                            : Self.moved(targetName.path, by: fixFolderRenames) ?? targetName.path
+                        for name in [source.path, targetPath, destination.path] {
+                            result.conflicts.append(PathConflict(kind: .renameRename, path: name,
+                                ancestor: side(source), ours: side(targetName), theirs: side(destination), binary: false, mergedText: nil))
+                        }
                         continue
                     }
                     try mergeFile(at: destination.path, ancestor: source, ours: targetName, theirs: destination, into: result)
@@ -241,7 +250,7 @@ struct PathMerge {
         // The target's additions in a folder the fix moved: git's default moves them too and
         // reports a conflict (the other direction of the folder moves above).
         if renames.directoryRenames != .off {
-            for addition in targetAdditions {
+            for addition in targetAdditions where !renamedOnBothSides.contains(addition.path) {
                 guard let moved = Self.moved(addition.path, by: fixFolderRenames) else { continue }
                 guard result.updates[moved] == nil, result.updates[addition.path] == nil,
                       !result.conflicts.contains(where: { $0.path == moved || $0.path == addition.path }),
