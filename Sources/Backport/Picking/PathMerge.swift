@@ -174,7 +174,9 @@ struct PathMerge {
                         renamedOnBothSides.insert(targetName.path)
                         let targetPath = renames.directoryRenames == .off ? targetName.path
                             : Self.moved(targetName.path, by: fixFolderRenames) ?? targetName.path
-                        for name in [source.path, targetPath, destination.path] {
+                        let fixPath = renames.directoryRenames == .off ? destination.path
+                            : Self.moved(destination.path, by: folderRenames) ?? destination.path
+                        for name in [source.path, targetPath, fixPath] {
                             result.conflicts.append(PathConflict(kind: .renameRename, path: name,
                                 ancestor: side(source), ours: side(targetName), theirs: side(destination), binary: false, mergedText: nil))
                         }
