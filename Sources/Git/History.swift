@@ -31,24 +31,6 @@ extension Repository {
         return result
     }
 
-    /// A common ancestor of all `commits` (for two, their best common ancestor), or nil when
-    /// they have none. Wraps `git_merge_base_octopus`.
-    public func commonAncestor(of commits: [OID]) throws -> OID? {
-        var out = git_oid()
-        let raw = commits.map(\.raw)
-        let status = git_merge_base_octopus(&out, pointer, raw.count, raw)
-        if status == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
-        if status < 0 { throw lastError(code: status, function: "git_merge_base_octopus") }
-        return OID(out)
-    }
-
-    /// True when `ancestor` is `descendant` or one of its ancestors.
-    /// Wraps `git_graph_descendant_of`.
-    public func isAncestor(_ ancestor: OID, of descendant: OID) throws -> Bool {
-        if ancestor == descendant { return true }
-        var ra = ancestor.raw, rd = descendant.raw
-        return try call("git_graph_descendant_of") { git_graph_descendant_of(pointer, &rd, &ra) } == 1
-    }
 }
 
 /// Which of a set of tips reach each commit of their history that not all of them share

@@ -158,11 +158,6 @@ extension Repository {
         return found
     }
 
-    /// Lets go of the index ``useAttributes(fromTree:)`` gave this handle.
-    public func forgetAttributes() throws {
-        try call("git_repository_set_index") { git_repository_set_index(pointer, nil) }
-    }
-
     /// Merges `theirs` into `ours` with `ancestor` as the base, in memory, with rename
     /// detection as `renames` says (on by default, as `git cherry-pick` does). A cherry-pick of C onto T is
     /// `mergeTrees(ancestor: tree(parent(C)), ours: tree(T), theirs: tree(C))`.

@@ -39,8 +39,8 @@ struct WrapperTests {
         let range = try #require(try repo.resolveRange("HEAD~1..HEAD"))
         #expect(range.from.hex == first && range.to.hex == second)
         #expect(try repo.walk(from: [range.to]).map(\.hex) == [first, second])
-        #expect(try repo.isAncestor(range.from, of: range.to))
-        #expect(try !repo.isAncestor(range.to, of: range.from))
+        #expect(try repo.isReachable(range.from, fromAny: [range.to]))
+        #expect(try !repo.isReachable(range.to, fromAny: [range.from]))
         #expect(repo.currentBranch == "main")
         #expect(throws: GitError.self) { try repo.resolveCommit("no-such-branch") }
     }

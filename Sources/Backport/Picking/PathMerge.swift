@@ -272,10 +272,10 @@ struct PathMerge {
         guard result.conflicts.isEmpty else {
             // The whole-tree merge lists conflicts in index order: by path, byte by byte.
             let conflicts = result.conflicts.sorted { PathCoding.encode($0.path).lexicographicallyPrecedes(PathCoding.encode($1.path)) }
-            return PickOutput(tree: nil, conflicts: conflicts, renamedPaths: renamed, mergedWholeTrees: false)
+            return PickOutput(tree: nil, conflicts: conflicts, renamedPaths: renamed)
         }
         let tree = try repository.updateTree(input.onto, setting: result.updates.map { ($0.key, $0.value) })
-        return PickOutput(tree: tree, conflicts: [], renamedPaths: renamed, mergedWholeTrees: false)
+        return PickOutput(tree: tree, conflicts: [], renamedPaths: renamed)
     }
 
     /// Merges one file: the base's version (nil: added on both sides), the target's and the

@@ -37,8 +37,6 @@ struct PickOutput: Sendable {
     /// The fix's files that the pick found under another name on the target (rename
     /// detection): the fix's path and the target's.
     var renamedPaths: [(fix: String, target: String)]
-    /// True when the pick needed the merge of whole trees (see ``PathMerge``).
-    var mergedWholeTrees: Bool
 }
 
 /// One conflicted path of a pick, as the merge left it.
@@ -134,7 +132,7 @@ final class Picker {
         }
         return PickOutput(tree: merged.tree,
                           conflicts: try merged.conflicts.map { try PathConflict($0, renames: merged.renames, input: input, in: repository) },
-                          renamedPaths: [], mergedWholeTrees: true)
+                          renamedPaths: [])
     }
 
     /// Forgets the objects written to memory and the attributes loaded (a finished
