@@ -12,7 +12,10 @@ struct PlanCommand: ParsableCommand {
             Cc: stable@... # <version>, and configured keys). Each is tried, oldest first, on \
             the targets it is meant for; a clean pick is stacked under the next one unless \
             --independent. Outcomes: clean, conflicted, needs-adaptation, already-applied, \
-            not-affected, skipped. Nothing in the repository is written.
+            not-affected, skipped, and error for a pick that could not be tried (an object \
+            it needs is missing). Renames are followed as git's merge finds them; the user's \
+            merge.renameLimit and merge.directoryRenames apply. Nothing in the repository is \
+            written. GIT_BACKPORT_TRACE=1 prints phase timings on standard error.
             """
     )
 
@@ -39,7 +42,7 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "Output: text (a table), json (Docs/report-schema.md) or markdown (a pull-request comment).")
     var format: ReportFormat = .text
 
-    @Flag(name: .long, help: "Exit 1 when any pick is conflicted or needs adaptation.")
+    @Flag(name: .long, help: "Exit 1 when any pick is conflicted, needs adaptation or could not be tried.")
     var exitCode = false
 
     @Option(name: [.customShort("j"), .long], help: ArgumentHelp("Targets evaluated at once (default: the number of cores).", valueName: "n"))
