@@ -277,6 +277,56 @@ struct PlanTests {
         #expect(p.result("fix on 1.1", on: "release/1.1")?.reasons.first?.code == .inTargetHistory)
     }
 
+    @Test("Commit dates out of order (a child dated before its parents) change nothing: each target gets what git rev-list says it lacks")
+    func skewedDates() throws {
+        let f = try baseFixture(releases: [])
+        var environment = Fixture.gitEnvironment
+        /// Commits with a date far in the past, as a machine with a wrong clock would.
+        func commitSkewed(_ message: String) throws {
+            environment["GIT_AUTHOR_DATE"] = "1000000000 +0000"
+            environment["GIT_COMMITTER_DATE"] = "1000000000 +0000"
+            try f.git("add", "-A")
+            let done = try run("/usr/bin/git", ["commit", "-q", "-m", message], in: f.path, environment: environment)
+            try #require(done.status == 0, "\(done.stderr)")
+        }
+        try f.edit("a.txt", line: 1, to: "c1")
+        try f.commit("c1")
+        try f.edit("a.txt", line: 2, to: "c2")
+        try commitSkewed("c2, dated 2001")
+        try f.git("branch", "release/1.0")
+        try f.edit("a.txt", line: 3, to: "c3")
+        try f.commit("c3")
+        try f.git("checkout", "-q", "-b", "side")
+        try f.edit("b.txt", line: 4, to: "s1")
+        try commitSkewed("s1, dated 2001")
+        try f.edit("b.txt", line: 6, to: "s2")
+        try f.commit("s2")
+        try f.git("checkout", "-q", "main")
+        try f.edit("a.txt", line: 8, to: "c4")
+        try commitSkewed("c4, dated 2001")
+        try f.git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+        try f.git("branch", "release/1.1", "side")
+        try f.edit("a.txt", line: 12, to: "c5")
+        try f.commit("c5")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.edit("b.txt", line: 15, to: "r1")
+        try commitSkewed("r1 on 1.0, dated 2001")
+        try f.git("checkout", "-q", "main")
+
+        let p = try plan(f) { $0.all = true; $0.mainline = 1 }
+        for target in ["release/1.0", "release/1.1"] {
+            let lacking = Set(try f.git("rev-list", "main", "^\(target)").split(separator: "\n").map(String.init))
+            let tried = Set(p.results.filter { $0.target == target }.map(\.commit.hex))
+            #expect(tried == lacking, "\(target)")
+        }
+        let position = Dictionary(uniqueKeysWithValues: p.candidates.enumerated().map { ($1.commit.hex, $0) })
+        for (hex, index) in position {
+            for parent in try f.git("rev-parse", "\(hex)^@").split(separator: "\n") {
+                if let before = position[String(parent)] { #expect(before < index) }
+            }
+        }
+    }
+
     @Test("Targets forked from either side of a merge each get exactly what they lack, parents first")
     func forksOnBothSidesOfAMerge() throws {
         // main: initial - m1 - M(m1, s1) - m2, with s1 on a side branch from initial;
