@@ -138,7 +138,8 @@ extension Repository {
         try call("git_repository_set_index") { git_repository_set_index(pointer, index) }
     }
 
-    /// Every `.gitattributes` file of a tree, reading its folders but no file.
+    /// Every `.gitattributes` file of a tree, reading its folders but no file. A symlink
+    /// named `.gitattributes` is not one: git does not follow them in a tree either.
     private func attributeFiles(inTree id: OID, prefix: String) throws -> [(String, TreeEntry)] {
         var found: [(String, TreeEntry)] = []
         var folders: [(String, OID)] = []
@@ -149,7 +150,7 @@ extension Repository {
                 let name = git_tree_entry_name(entry)!
                 if mode == 0o040000 {
                     folders.append((prefix + PathCoding.decode(name) + "/", OID(git_tree_entry_id(entry)!)))
-                } else if strcmp(name, ".gitattributes") == 0, mode != 0o160000 {
+                } else if strcmp(name, ".gitattributes") == 0, mode == 0o100644 || mode == 0o100755 {
                     found.append((prefix + ".gitattributes", TreeEntry(blob: OID(git_tree_entry_id(entry)!), mode: mode)))
                 }
             }
