@@ -179,6 +179,29 @@ extension DifferentialTests {
         #expect(try clean.tree?.hex == gitPick(f, clean.commit, onto: "release/1.0", config: ["merge.directoryRenames=true"]))
     }
 
+    @Test("Symlinks: changed by the fix alone it applies, changed on both sides it conflicts, as with git")
+    func symlinks() throws {
+        let f = try baseFixture()
+        try FileManager.default.createSymbolicLink(atPath: f.path + "/link", withDestinationPath: "a.txt")
+        try FileManager.default.createSymbolicLink(atPath: f.path + "/other", withDestinationPath: "a.txt")
+        try f.commit("links")
+        try f.git("branch", "-f", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try FileManager.default.removeItem(atPath: f.path + "/link")
+        try FileManager.default.createSymbolicLink(atPath: f.path + "/link", withDestinationPath: "b.txt")
+        try f.commit("release points link at b")
+        try f.git("checkout", "-q", "main")
+        for name in ["link", "other"] {
+            try FileManager.default.removeItem(atPath: f.path + "/" + name)
+            try FileManager.default.createSymbolicLink(atPath: f.path + "/" + name, withDestinationPath: "missing.txt")
+            try f.commit("repoint \(name)\n\nBackport-To: 1.0")
+        }
+        let p = try plan(f) { $0.independent = true }
+        #expect(p.outcome("repoint link", on: "release/1.0") == .conflicted)
+        #expect(p.outcome("repoint other", on: "release/1.0") == .clean)
+        #expect(try assertAgreesWithGit(f, p) == 2)
+    }
+
     @Test("A file renamed differently on each side is unmerged under its three names, as git leaves it")
     func renameRename() throws {
         let f = try baseFixture()
