@@ -277,6 +277,23 @@ struct PlanTests {
         #expect(p.result("fix on 1.1", on: "release/1.1")?.reasons.first?.code == .inTargetHistory)
     }
 
+    /// Each target is tried on exactly the commits `git rev-list main ^target` says it
+    /// lacks, and every candidate comes after its parents that are candidates too.
+    func expectLackingParentsFirst(_ p: Plan, in f: Fixture, targets: [String],
+                                   sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for target in targets {
+            let lacking = Set(try f.git("rev-list", "main", "^\(target)").split(separator: "\n").map(String.init))
+            let tried = Set(p.results.filter { $0.target == target }.map(\.commit.hex))
+            #expect(tried == lacking, "\(target)", sourceLocation: sourceLocation)
+        }
+        let position = Dictionary(uniqueKeysWithValues: p.candidates.enumerated().map { ($1.commit.hex, $0) })
+        for (hex, index) in position {
+            for parent in try f.git("rev-parse", "\(hex)^@").split(separator: "\n") {
+                if let before = position[String(parent)] { #expect(before < index, sourceLocation: sourceLocation) }
+            }
+        }
+    }
+
     @Test("Commit dates out of order (a child dated before its parents) change nothing: each target gets what git rev-list says it lacks")
     func skewedDates() throws {
         let f = try baseFixture(releases: [])
@@ -314,17 +331,7 @@ struct PlanTests {
         try f.git("checkout", "-q", "main")
 
         let p = try plan(f) { $0.all = true; $0.mainline = 1 }
-        for target in ["release/1.0", "release/1.1"] {
-            let lacking = Set(try f.git("rev-list", "main", "^\(target)").split(separator: "\n").map(String.init))
-            let tried = Set(p.results.filter { $0.target == target }.map(\.commit.hex))
-            #expect(tried == lacking, "\(target)")
-        }
-        let position = Dictionary(uniqueKeysWithValues: p.candidates.enumerated().map { ($1.commit.hex, $0) })
-        for (hex, index) in position {
-            for parent in try f.git("rev-parse", "\(hex)^@").split(separator: "\n") {
-                if let before = position[String(parent)] { #expect(before < index) }
-            }
-        }
+        try expectLackingParentsFirst(p, in: f, targets: ["release/1.0", "release/1.1"])
     }
 
     @Test("Targets forked from either side of a merge each get exactly what they lack, parents first")
@@ -350,18 +357,7 @@ struct PlanTests {
         try f.git("checkout", "-q", "main")
 
         let p = try plan(f) { $0.all = true }
-        for target in ["release/1.0", "release/1.1"] {
-            let lacking = Set(try f.git("rev-list", "main", "^\(target)").split(separator: "\n").map(String.init))
-            let tried = Set(p.results.filter { $0.target == target }.map(\.commit.hex))
-            #expect(tried == lacking, "\(target)")
-        }
-        // Every candidate comes after its parents that are candidates too.
-        let position = Dictionary(uniqueKeysWithValues: p.candidates.enumerated().map { ($1.commit.hex, $0) })
-        for (hex, index) in position {
-            for parent in try f.git("rev-parse", "\(hex)^@").split(separator: "\n") {
-                if let before = position[String(parent)] { #expect(before < index) }
-            }
-        }
+        try expectLackingParentsFirst(p, in: f, targets: ["release/1.0", "release/1.1"])
         #expect(Set(p.candidates.map(\.subject)) == ["m1", "s1", "merge side", "m2"])
         #expect(p.outcome("m1", on: "release/1.0") == nil)
         #expect(p.outcome("s1", on: "release/1.1") == nil)

@@ -46,23 +46,34 @@ enum OutcomePolicy {
         }
     }
 
+    /// The outcome a finding speaks for, if it speaks for one.
+    static func outcome(of finding: Finding) -> Outcome? {
+        switch finding {
+        case .failed: return .error
+        case .cannotPick: return .skipped
+        case .alreadyThere: return .alreadyApplied
+        case .fixesMissed: return .notAffected
+        case .merged(let merge): return merge.tree == nil ? .conflicted : .clean
+        case .fixesReached, .note: return nil
+        }
+    }
+
+    /// The outcome of all the findings: the strongest one any of them speaks for.
     static func outcome(of findings: [Finding]) -> Outcome {
-        var outcome = Outcome.clean
-        func rank(_ o: Outcome) -> Int {
-            [.clean: 0, .conflicted: 1, .needsAdaptation: 2, .notAffected: 3, .alreadyApplied: 4, .skipped: 5, .error: 6][o]!
+        findings.compactMap(outcome(of:)).max { rank($0) < rank($1) } ?? .clean
+    }
+
+    /// Which outcome wins when findings speak for several (an error beats everything; a
+    /// merge's clean or conflicted call counts only when nothing settled the pick first).
+    private static func rank(_ outcome: Outcome) -> Int {
+        switch outcome {
+        case .clean: return 0
+        case .conflicted: return 1
+        case .needsAdaptation: return 2
+        case .notAffected: return 3
+        case .alreadyApplied: return 4
+        case .skipped: return 5
+        case .error: return 6
         }
-        for finding in findings {
-            let said: Outcome
-            switch finding {
-            case .failed: said = .error
-            case .cannotPick: said = .skipped
-            case .alreadyThere: said = .alreadyApplied
-            case .fixesMissed: said = .notAffected
-            case .merged(let merge): said = merge.tree == nil ? .conflicted : .clean
-            case .fixesReached, .note: continue
-            }
-            if rank(said) > rank(outcome) { outcome = said }
-        }
-        return outcome
     }
 }

@@ -100,13 +100,9 @@ final class TargetRun {
             break
         }
         // The deciding reason first (for outcomes a finding decides), then the others.
-        let deciding = findings.first { finding in
-            switch (finding, outcome) {
-            case (.failed, .error), (.cannotPick, .skipped), (.alreadyThere, .alreadyApplied), (.fixesMissed, .notAffected): return true
-            default: return false
-            }
+        if let reason = findings.first(where: { OutcomePolicy.outcome(of: $0) == outcome && $0.reason != nil })?.reason {
+            reasons.append(reason)
         }
-        if let reason = deciding?.reason { reasons.append(reason) }
         reasons += findings.compactMap { finding in
             switch finding {
             case .fixesReached(let r), .note(let r): return r
@@ -119,12 +115,11 @@ final class TargetRun {
     /// A reason for a step that could not be done, naming what and where.
     private func failure(_ error: Error, while step: String, _ candidate: CandidateWork) -> Reason {
         let what = "\(step) for \(candidate.commit.id.short()) on \(target.name)"
-        if let error = error as? PathError {
-            return Reason(error.error.isMissingObject ? .missingObject : .pickFailed, "\(what), \(error.path): \(error.error.message)",
+        let inPath = error as? PathError
+        if let gitError = inPath?.error ?? error as? GitError {
+            let place = inPath.map { ", \($0.path)" } ?? ""
+            return Reason(gitError.isMissingObject ? .missingObject : .pickFailed, "\(what)\(place): \(gitError.message)",
                           commit: candidate.commit.id)
-        }
-        if let error = error as? GitError {
-            return Reason(error.isMissingObject ? .missingObject : .pickFailed, "\(what): \(error.message)", commit: candidate.commit.id)
         }
         return Reason(.pickFailed, "\(what): \(error)", commit: candidate.commit.id)
     }

@@ -54,6 +54,11 @@ struct PathMerge {
         var updates: [String: TreeEntry?] = [:]
         var conflicts: [PathConflict] = []
         var renamed: [(fix: String, target: String)] = []
+
+        /// True when the result already puts something at `path` (a file or a conflict).
+        func holds(_ path: String) -> Bool {
+            updates[path] != nil || conflicts.contains { $0.path == path }
+        }
     }
 
     func run() throws -> PickOutput? {
@@ -139,7 +144,7 @@ struct PathMerge {
             folderRenames = Self.folderRenames(targetRenames.mapValues(\.path), within: movedFolders)
         }
         func claim(_ path: String) throws {
-            guard result.updates[path] == nil, !result.conflicts.contains(where: { $0.path == path }) else { throw WholeTreesNeeded("two files meet at one path") }
+            guard !result.holds(path) else { throw WholeTreesNeeded("two files meet at one path") }
         }
 
         // The fix's deletions (and its renames).
@@ -227,7 +232,7 @@ struct PathMerge {
         // (merge.directoryRenames = conflict) moves the file and reports a conflict.
         for (path, theirs) in added.sorted(by: { $0.key < $1.key }) {
             if renames.directoryRenames != .off, let moved = Self.moved(path, by: folderRenames), added[moved] == nil,
-               result.updates[moved] == nil, !result.conflicts.contains(where: { $0.path == moved }) {
+               !result.holds(moved) {
                 if try repository.entry(at: moved, inTree: input.onto) != nil || hasFileAbove(moved) { throw WholeTreesNeeded("a moved file meets a file the target has") }
                 if renames.directoryRenames == .move {
                     result.updates[moved] = theirs
@@ -254,8 +259,7 @@ struct PathMerge {
         if renames.directoryRenames != .off {
             for addition in targetAdditions where !renamedOnBothSides.contains(addition.path) {
                 guard let moved = Self.moved(addition.path, by: fixFolderRenames) else { continue }
-                guard result.updates[moved] == nil, result.updates[addition.path] == nil,
-                      !result.conflicts.contains(where: { $0.path == moved || $0.path == addition.path }),
+                guard !result.holds(moved), !result.holds(addition.path),
                       try repository.entry(at: moved, inTree: input.onto) == nil, added[moved] == nil
                 else { throw WholeTreesNeeded("a moved file meets another file") }
                 if renames.directoryRenames == .move {
