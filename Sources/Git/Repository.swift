@@ -183,6 +183,19 @@ public final class Repository {
         }
     }
 
+    /// The size in bytes of a blob, read from the object's header without inflating its
+    /// content (for a packed delta, only the start of the delta). Wraps `git_odb_read_header`.
+    public func blobSize(_ id: OID) throws -> Int {
+        var odb: OpaquePointer?
+        try call("git_repository_odb") { git_repository_odb(&odb, pointer) }
+        defer { git_odb_free(odb) }
+        var raw = id.raw
+        var size = 0
+        var type = GIT_OBJECT_INVALID
+        try call("git_odb_read_header") { git_odb_read_header(&size, &type, odb, &raw) }
+        return size
+    }
+
     /// Runs `body` with a tree looked up by id (nil id: nil tree), freed afterwards.
     @discardableResult
     func withTree<T>(_ id: OID?, _ body: (OpaquePointer?) throws -> T) throws -> T {

@@ -15,6 +15,7 @@ final class SimilarityCache: @unchecked Sendable {
     // outside the lock (two pickers may both compute one, and keep the same value).
     private let lock = NSLock()
     private var signatures: [OID: ContentSignature?] = [:]
+    private var sizes: [OID: Int?] = [:]
     private var spans = 0
 
     /// The blob's signature; nil when it cannot be read (a mirror or partial clone without
@@ -32,6 +33,18 @@ final class SimilarityCache: @unchecked Sendable {
             signatures[blob] = .some(signature)
         }
         return signature
+    }
+
+    /// The blob's size, from its header (nil when it cannot be read): enough for git's size
+    /// test, which rules out most pairs before any content is read.
+    func size(of blob: OID, in repository: Repository) -> Int? {
+        if let known = lock.withLock({ sizes[blob] }) { return known }
+        let size = try? repository.blobSize(blob)
+        lock.withLock {
+            if sizes.count >= 4_000_000 { sizes.removeAll(keepingCapacity: true) }
+            sizes[blob] = .some(size)
+        }
+        return size
     }
 }
 
@@ -168,15 +181,18 @@ struct RenameDetector {
               wanted.count * leftDestinations.count <= options.limit * options.limit else { return found }
         // Signatures read once for this search, not once per pair.
         let sourceSignatures = wanted.map { cache.signature(of: sources[$0].entry.blob, in: repository) }
+        let sourceSizes = sourceSignatures.compactMap { $0?.size }
         var pairs: [(score: Int, sameName: Bool, source: Int, destination: Int)] = []
         for d in leftDestinations {
-            guard let destinationSignature = cache.signature(of: destinations[d].entry.blob, in: repository) else { continue }
+            // Content is read only for a destination whose size lets some source match it.
+            guard let size = cache.size(of: destinations[d].entry.blob, in: repository),
+                  sourceSizes.contains(where: { sizesMayMatch($0, size) }),
+                  let destinationSignature = cache.signature(of: destinations[d].entry.blob, in: repository) else { continue }
             var best: [(score: Int, sameName: Bool, source: Int, destination: Int)] = []
             for (k, s) in wanted.enumerated() {
                 guard let sourceSignature = sourceSignatures[k] else { continue }
                 // git's early size test first: most pairs end here, before any lookup.
-                let (small, large) = (min(sourceSignature.size, destinationSignature.size), max(sourceSignature.size, destinationSignature.size))
-                if large * (ContentSignature.maxScore - minimumScore) < (large - small) * ContentSignature.maxScore { continue }
+                guard sizesMayMatch(sourceSignature.size, destinationSignature.size) else { continue }
                 let key = BlobPair(source: sources[s].entry.blob, destination: destinations[d].entry.blob)
                 let value: Int
                 if let known = scores[key] {
@@ -215,6 +231,13 @@ struct RenameDetector {
         guard let a = cache.signature(of: source.entry.blob, in: repository),
               let b = cache.signature(of: destination.entry.blob, in: repository) else { return 0 }
         return a.score(against: b, minimumScore: minimum)
+    }
+
+    /// git's size test (diffcore-rename.c: estimate_similarity): two files whose sizes differ
+    /// by more than the minimum score allows cannot reach it.
+    private func sizesMayMatch(_ a: Int, _ b: Int) -> Bool {
+        let (small, large) = (min(a, b), max(a, b))
+        return large * (ContentSignature.maxScore - minimumScore) >= (large - small) * ContentSignature.maxScore
     }
 
     private var minimumScore: Int { options.minimumScore * ContentSignature.maxScore / 100 }
