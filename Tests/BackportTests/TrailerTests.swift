@@ -26,6 +26,29 @@ struct TrailerTests {
         #expect(r.warnings[0].contains("malformed trailer 'Fixes: the typo from last week'"))
     }
 
+    @Test("Fixes: naming an issue is not a nomination and not a warning", arguments: [
+        "#123", "GH-123", "gh-45", "https://github.com/o/r/issues/123", "https://github.com/o/r/pull/9", "moby/moby#40919",
+        "https://gitlab.com/g/p/-/issues/7",
+    ])
+    func issueReferences(value: String) {
+        let r = request([("Fixes", value)])
+        #expect(!r.isFix)
+        #expect(r.warnings.isEmpty)
+        #expect(r.culprits.isEmpty)
+    }
+
+    @Test("Fixes: names a commit in the forms people write", arguments: [
+        ("0123456789ab", "0123456789ab"), ("0123456789AB (\"subject\")", "0123456789ab"), ("commit 0123456789ab", "0123456789ab"),
+        ("https://github.com/o/r/commit/0123456789abcdef", "0123456789abcdef"),
+        ("https://gitlab.com/g/p/-/commit/0123456789ab", "0123456789ab"),
+    ])
+    func commitForms(value: String, id: String) {
+        let r = request([("Fixes", value)])
+        #expect(r.isFix)
+        #expect(r.culprits == [id])
+        #expect(r.warnings.isEmpty)
+    }
+
     @Test("Backport-To: and Backport: take versions, ranges and branch names, comma or space separated")
     func backportTo() {
         let r = request([("Backport-To", "1.1, 1.2+"), ("backport", "release/2.0 v3.1.x")])

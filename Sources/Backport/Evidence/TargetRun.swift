@@ -53,6 +53,7 @@ final class TargetRun {
          ("checking the target's history", inTargetHistory),
          ("looking for a marker", marker),
          ("comparing patch-ids", samePatch),
+         ("looking for the same subject and author", sameSubject),
          ("following its Fixes: trailers", culprits),
          ("merging", merge)]
     }
@@ -136,13 +137,35 @@ final class TargetRun {
     }
 
     private func marker(_ candidate: CandidateWork) -> [Finding] {
-        guard let carrier = history.carrier(of: candidate.commit.id) else { return [] }
-        return [.alreadyThere(Reason(.marker, "\(carrier.short()) on \(target.name) names it as its upstream commit", commit: carrier))]
+        if let carrier = history.carrier(of: candidate.commit.id) {
+            return [.alreadyThere(Reason(.marker, "\(carrier.short()) on \(target.name) names it as its upstream commit", commit: carrier))]
+        }
+        // The candidate is itself a backport of an upstream commit the target has already.
+        for upstream in candidate.upstream {
+            let name = upstream.commit?.short() ?? upstream.hex
+            if upstream.containedIn.contains(target.branch.name) {
+                return [.alreadyThere(Reason(.marker, "it is a backport of \(name), which \(target.name) already contains", commit: upstream.commit))]
+            }
+            if let carrier = history.carrier(ofHex: upstream.commit?.hex ?? upstream.hex) {
+                return [.alreadyThere(Reason(.marker, "it is a backport of \(name), and \(carrier.short()) on \(target.name) is a backport of it too",
+                                             commit: carrier))]
+            }
+        }
+        return []
     }
 
     private func samePatch(_ candidate: CandidateWork) throws -> [Finding] {
         guard let twin = try history.equivalent(to: candidate.change, in: picker.repository()) else { return [] }
         return [.alreadyThere(Reason(.samePatchID, "\(twin.short()) on \(target.name) makes the same change (same patch-id)", commit: twin))]
+    }
+
+    /// Not proof, a hint: a target commit by the same author with the same subject, whose
+    /// patch differs (else the patch-id step would have settled it).
+    private func sameSubject(_ candidate: CandidateWork) -> [Finding] {
+        guard let twin = history.sameSubjectAndAuthor(as: candidate.commit).first else { return [] }
+        return [.note(Reason(.possiblyApplied,
+            "\(twin.short()) on \(target.name) has the same subject and author but a different patch: it may be this fix, backported with changes",
+            commit: twin))]
     }
 
     private func culprits(_ candidate: CandidateWork) throws -> [Finding] {

@@ -143,6 +143,9 @@ public struct Reason: Codable, Sendable, Hashable {
         /// The pick follows a file the target has under another name (rename detection):
         /// informative, the pick is still judged on its merge.
         case renamedPath = "renamed-path"
+        /// Informative: a commit on the target has the same subject and author but a
+        /// different patch; it may be this fix, backported with changes.
+        case possiblyApplied = "possibly-applied"
         /// An object the pick needs is not in the repository (a partial clone, a mirror
         /// without some blobs): the pick could not be tried.
         case missingObject = "missing-object"

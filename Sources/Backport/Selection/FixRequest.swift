@@ -44,14 +44,17 @@ public struct FixRequest: Sendable, Equatable {
             let key = trailer.key.lowercased()
             let value = trailer.value.trimmingCharacters(in: .whitespaces)
             if key == "fixes" {
-                trailers.append(trailer)
-                scopes.append(.all)
-                let first = value.prefix { !$0.isWhitespace && $0 != "(" }
-                if first.count >= 7, first.count <= 40, first.allSatisfy(\.isHexDigit) {
-                    culprits.append(first.lowercased())
-                } else {
+                switch Self.fixesValue(value) {
+                case .issue:
+                    // `Fixes: #123` closes an issue; it names no commit and asks for nothing.
+                    continue
+                case .commit(let id):
+                    culprits.append(id)
+                case .unreadable:
                     warnings.append("malformed trailer 'Fixes: \(value)': expected a commit id (7 to 40 hexadecimal digits) first")
                 }
+                trailers.append(trailer)
+                scopes.append(.all)
             } else if backportKeys.contains(key) {
                 trailers.append(trailer)
                 let tokens = value.split { $0 == "," || $0.isWhitespace }.map(String.init)
@@ -64,6 +67,50 @@ public struct FixRequest: Sendable, Equatable {
                 scopes.append(stableScope(value))
             }
         }
+    }
+
+    /// What a `Fixes:` value names.
+    enum FixesValue: Equatable {
+        /// A commit (lowercase, as written): `<sha>`, `<sha> ("subject")`, `commit <sha>`,
+        /// a commit's URL.
+        case commit(String)
+        /// An issue or pull request: `#123`, `GH-123`, `owner/repo#123`, an issue's URL.
+        case issue
+        /// Neither.
+        case unreadable
+    }
+
+    static func fixesValue(_ value: String) -> FixesValue {
+        var words = value.split(whereSeparator: \.isWhitespace).map(String.init)
+        if words.first?.lowercased() == "commit" { words.removeFirst() }
+        guard var first = words.first else { return .unreadable }
+        if first.hasPrefix("http://") || first.hasPrefix("https://") {
+            // A commit's page names the commit; any other page (issues, pull requests) does not.
+            let parts = first.split(separator: "/")
+            if let at = parts.firstIndex(where: { $0 == "commit" || $0 == "commits" }), at + 1 < parts.count {
+                first = String(parts[at + 1])
+            } else {
+                return .issue
+            }
+        }
+        let id = first.prefix { !$0.isWhitespace && $0 != "(" && $0 != "," && $0 != ":" }
+        if id.count >= 7, id.count <= 40, id.allSatisfy(\.isHexDigit) { return .commit(id.lowercased()) }
+        if Self.isIssueReference(first) { return .issue }
+        return .unreadable
+    }
+
+    /// `#123`, `GH-123`, `gh-123`, `owner/repo#123`, `repo#123`.
+    private static func isIssueReference(_ word: String) -> Bool {
+        let trimmed = word.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:()[]"))
+        if let hash = trimmed.lastIndex(of: "#") {
+            let number = trimmed[trimmed.index(after: hash)...]
+            return !number.isEmpty && number.allSatisfy(\.isASCIIDigit) && !trimmed[..<hash].contains(where: \.isWhitespace)
+        }
+        if trimmed.lowercased().hasPrefix("gh-") {
+            let number = trimmed.dropFirst(3)
+            return !number.isEmpty && number.allSatisfy(\.isASCIIDigit)
+        }
+        return false
     }
 
     /// True when a `Cc:` value (before any `#` comment) is one of the stable addresses.

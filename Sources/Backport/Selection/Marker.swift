@@ -1,30 +1,55 @@
 /// Finds the lines in a backport's message that name the upstream commit it carries.
 ///
-/// The forms (case-insensitive), from DESIGN.md §2:
+/// The built-in forms (case-insensitive, anywhere in a line), from DESIGN.md §2 and what
+/// real projects write:
 /// - `(cherry picked from commit <sha>)` (git cherry-pick -x)
-/// - `[ upstream commit <sha> ]` (Cilium) and `[ Upstream commit <sha> ]` (Linux stable)
+/// - `[ upstream commit <sha> ]` (Cilium), `[ Upstream commit <sha> ]` (Linux stable),
+///   `[Upstream commit: <sha>]`
 /// - `commit <sha> upstream.` (Linux stable)
 /// - `Upstream-commit: <sha>` and `Backport-of: <sha>`
-public enum Marker {
-    /// The lowercase commit ids (7 to 40 hexadecimal digits) the message's markers name.
-    public static func commits(in message: String) -> [String] {
+/// - `(backported from commit <sha>)` (Ubuntu kernels), `cherry-picked from <sha>`,
+///   `Cherry-pick of <sha>`
+/// - a project's own: `backport.marker` patterns, with `{sha}` where the id goes.
+public struct Marker: Sendable, Equatable {
+    /// Lowercased text before the id.
+    let prefix: [UInt8]
+    /// Lowercased text that must follow the id (empty: anything may).
+    let suffix: [UInt8]
+
+    /// The forms every project gets.
+    static let builtIn: [Marker] = [
+        "cherry picked from commit {sha}", "upstream commit {sha}", "upstream commit: {sha}",
+        "upstream-commit: {sha}", "backport-of: {sha}", "backported from commit {sha}",
+        "cherry-picked from {sha}", "cherry-picked from commit {sha}", "cherry-pick of {sha}",
+        "commit {sha} upstream",
+    ].map { Marker(pattern: $0)! }
+
+    /// A marker from a pattern such as `Upstream: {sha}` or `(picked from {sha})`; nil when
+    /// the pattern has no `{sha}` or nothing before it.
+    public init?(pattern: String) {
+        guard let range = pattern.range(of: "{sha}") else { return nil }
+        prefix = Array(pattern[..<range.lowerBound].lowercased().utf8)
+        suffix = Array(pattern[range.upperBound...].lowercased().utf8)
+        guard !prefix.isEmpty else { return nil }
+    }
+
+    /// The lowercase commit ids (7 to 40 hexadecimal digits) named in `message` by the
+    /// built-in forms and `configured` ones, first mention first.
+    public static func commits(in message: String, configured: [Marker] = []) -> [String] {
         let text = Array(message.lowercased().utf8)
         var found: [String] = []
-        for prefix in ["cherry picked from commit ", "upstream commit ", "upstream-commit: ", "backport-of: "] {
-            for start in occurrences(of: Array(prefix.utf8), in: text) {
-                if let hex = hexRun(in: text, at: start + prefix.utf8.count) { found.append(hex) }
-            }
-        }
-        // "commit <sha> upstream": the id sits between the two words.
-        let commitWord = Array("commit ".utf8)
-        for start in occurrences(of: commitWord, in: text) {
-            let hexStart = start + commitWord.count
-            guard let hex = hexRun(in: text, at: hexStart) else { continue }
-            let after = hexStart + hex.utf8.count
-            if text[after...].starts(with: " upstream".utf8) { found.append(hex) }
-        }
+        for marker in builtIn + configured { found += marker.commits(in: text) }
         var seen = Set<String>()
         return found.filter { seen.insert($0).inserted }
+    }
+
+    private func commits(in text: [UInt8]) -> [String] {
+        Self.occurrences(of: prefix, in: text).compactMap { start in
+            let hexStart = start + prefix.count
+            guard let hex = Self.hexRun(in: text, at: hexStart) else { return nil }
+            let after = hexStart + hex.utf8.count
+            return suffix.isEmpty || text[after...].starts(with: suffix) ? hex : nil
+        }
     }
 
     private static func occurrences(of needle: [UInt8], in haystack: [UInt8]) -> [Int] {

@@ -15,21 +15,47 @@ struct TargetHistory: Sendable {
     /// reads what the target's commits change.
     private var byPathKey: [String: [CommitChange]]?
 
-    /// Indexes the markers of `commits`, the target's own (see ``Forks``).
-    init(_ commits: [Commit]) {
+    /// The target's own non-merge commits by author address and subject: a commit with the
+    /// same ones as a candidate is a hint that it was backported with a changed patch.
+    private var bySubject: [String: [OID]] = [:]
+
+    /// Indexes the markers (built-in forms and `markers`) of `commits`, the target's own
+    /// (see ``Forks``).
+    init(_ commits: [Commit], markers configured: [Marker] = []) {
         for commit in commits {
-            for hex in Marker.commits(in: commit.message) {
+            for hex in Marker.commits(in: commit.message, configured: configured) {
                 if hex.count == 40 { markers[hex] = commit.id } else { shortMarkers.append((hex, commit.id)) }
             }
-            if commit.parents.count <= 1 { own.append(CommitChange(commit)) }
+            if commit.parents.count <= 1 {
+                own.append(CommitChange(commit))
+                bySubject[Self.subjectKey(commit), default: []].append(commit.id)
+            }
         }
     }
 
     /// The target commit whose marker names `commit`, if any.
     func carrier(of commit: OID) -> OID? {
-        let hex = commit.hex
+        carrier(ofHex: commit.hex)
+    }
+
+    /// The target commit whose marker names the commit `hex` abbreviates (or spells in
+    /// full), if any: a marker and `hex` agree when one is a prefix of the other.
+    func carrier(ofHex hex: String) -> OID? {
         if let carrier = markers[hex] { return carrier }
-        return shortMarkers.first { hex.hasPrefix($0.prefix) }?.carrier
+        if let carrier = shortMarkers.first(where: { hex.hasPrefix($0.prefix) || $0.prefix.hasPrefix(hex) })?.carrier {
+            return carrier
+        }
+        guard hex.count < 40 else { return nil }
+        return markers.first { $0.key.hasPrefix(hex) }?.value
+    }
+
+    /// The target's commits with the same author address and subject as `commit`.
+    func sameSubjectAndAuthor(as commit: Commit) -> [OID] {
+        bySubject[Self.subjectKey(commit)] ?? []
+    }
+
+    private static func subjectKey(_ commit: Commit) -> String {
+        commit.author.email.lowercased() + "\u{0}" + commit.summary
     }
 
     /// The target commit that makes the same change as `change` (same patch-id), if any.
