@@ -8,6 +8,8 @@ public enum BackportError: Error, CustomStringConvertible, Equatable {
     case unknownRemote(String)
     case noSource
     case noTargets
+    /// Every release branch found was skipped (`backport.exclude`, `backport.maxAge`).
+    case allTargetsSkipped(Int)
     case unknownRevision(String)
     case invalidInput(String)
     /// A shallow clone whose history stops before what the plan needs.
@@ -26,6 +28,8 @@ public enum BackportError: Error, CustomStringConvertible, Equatable {
             return "no source branch: none of main, master or the remote's HEAD exists; name one with --source"
         case .noTargets:
             return "no release branches found; name them with --onto, or set backport.target patterns (see 'git backport branches')"
+        case .allTargetsSkipped(let count):
+            return "all \(count) release branch\(count == 1 ? "" : "es") found are skipped (backport.exclude, or no commit for backport.maxAge); name targets with --onto, or set backport.maxAge = 0 (see 'git backport branches')"
         case .unknownRevision(let spec):
             return "bad revision '\(spec)': not a commit in this repository"
         case .invalidInput(let message):

@@ -9,7 +9,7 @@ public struct PlanOptions: Sendable {
     public var onto: [String] = []
     /// The source branch (`--source`); nil: from the settings or the defaults.
     public var source: String?
-    /// Only commits after this revision (`--since`).
+    /// Only commits after this revision, or made after this date (`--since`).
     public var since: String?
     /// Every commit the targets lack, not only those with fix trailers (`--all`).
     public var all = false
@@ -25,6 +25,9 @@ public struct PlanOptions: Sendable {
     /// Called as picks finish, from any thread, with how many are done and how many there
     /// are: for a progress line.
     public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+    /// Called with a line for the user about the choices made for them (release branches
+    /// taken from `origin`, branches skipped as dead): for standard error.
+    public var notice: (@Sendable (String) -> Void)?
 
     public init() {}
 }
@@ -44,6 +47,19 @@ struct CandidateWork: Sendable {
     /// Why it cannot be picked at all (a merge without `--mainline`), if so.
     let skipReason: Reason?
     /// The targets (by full reference name) whose history already contains it.
+    let containedIn: Set<String>
+    /// The upstream commits its own markers name (it is itself a backport), each with the
+    /// targets whose history contains it.
+    var upstream: [Upstream] = []
+}
+
+/// An upstream commit a candidate's marker names.
+struct Upstream: Sendable {
+    /// As the marker writes it (lowercase, maybe abbreviated).
+    let hex: String
+    /// The commit, when this repository has it.
+    let commit: OID?
+    /// The targets (by full reference name) whose history contains it.
     let containedIn: Set<String>
 }
 
@@ -103,9 +119,22 @@ public struct Planner {
         if let source = options.source { settings.source = source }
         let finder = BranchFinder(repository: repository, settings: settings)
         let source = try finder.source()
-        let targets = try finder.targets(named: options.onto, excluding: source)
+        let targets: [Target]
+        if options.onto.isEmpty {
+            let discovery = try finder.discover(excluding: source)
+            Self.notices(for: discovery).forEach { options.notice?($0) }
+            targets = discovery.targets
+            if targets.isEmpty, !discovery.skipped.isEmpty { throw BackportError.allTargetsSkipped(discovery.skipped.count) }
+        } else {
+            targets = try finder.targets(named: options.onto, excluding: source)
+        }
         guard !targets.isEmpty else { throw BackportError.noTargets }
-        let since = try options.since.map { try resolve($0) }
+        let since = try options.since.map { spec in
+            guard let since = Since.parse(spec, in: repository) else {
+                throw BackportError.invalidInput("--since '\(spec)': not a commit in this repository, nor a date (2026-01-01, '3 months ago')")
+            }
+            return since
+        }
 
         let (work, histories) = try Trace.measure("candidates") {
             try candidates(options: options, source: source, targets: targets, since: since)
@@ -156,6 +185,21 @@ public struct Planner {
         )
     }
 
+    /// One line each for what a user would not expect of the targets found: release
+    /// branches taken from `origin`, branches skipped.
+    public static func notices(for discovery: BranchFinder.Discovery) -> [String] {
+        var lines: [String] = []
+        if let remote = discovery.fallbackRemote {
+            lines.append("no local release branches: using \(remote)'s (set backport.remote to choose a remote)")
+        }
+        if !discovery.skipped.isEmpty {
+            let names = discovery.skipped.map(\.target.name)
+            let shown = names.prefix(5).joined(separator: ", ") + (names.count > 5 ? " and \(names.count - 5) more" : "")
+            lines.append("skipping \(names.count) release branch\(names.count == 1 ? "" : "es") (excluded, or no recent commit: backport.maxAge): \(shown); 'git backport branches' says why")
+        }
+        return lines
+    }
+
     /// A target's candidates tried by one ``TargetRun``.
     struct Run: Sendable {
         let target: Int
@@ -187,15 +231,21 @@ public struct Planner {
 
     /// The commits to try, oldest first, each with the targets it is meant for; and what
     /// each target carries on its own (markers, for `already-applied`).
-    func candidates(options: PlanOptions, source: Source, targets: [Target], since: OID?) throws -> ([CandidateWork], [TargetHistory]) {
+    func candidates(options: PlanOptions, source: Source, targets: [Target], since: Since?) throws -> ([CandidateWork], [TargetHistory]) {
         let explicit = !options.commits.isEmpty
+        var hidden: [OID] = [], after: Int64?
+        switch since {
+        case .revision(let id): hidden = [id]
+        case .time(let time): after = time
+        case nil: break
+        }
         let forks = try Forks(repository: repository, source: source.branch.tip, targets: targets.map(\.branch.tip),
-                              hiding: since.map { [$0] } ?? []) { commit, lackedBy -> (Commit, FixRequest, [Int])? in
-            guard !explicit else { return nil }
+                              hiding: hidden) { commit, lackedBy -> (Commit, FixRequest, [Int])? in
+            guard !explicit, after.map({ commit.time >= $0 }) ?? true else { return nil }
             let request = FixRequest(trailers: commit.trailers, settings: settings)
             return request.isFix || options.all ? (commit, request, lackedBy) : nil
         }
-        let histories = forks.ownCommits.map(TargetHistory.init)
+        let histories = forks.ownCommits.map { TargetHistory($0, markers: settings.markers) }
         // Which targets contain a commit (a culprit, a commit named on the command line),
         // from the walk, asked once per commit.
         var known: [OID: Set<String>] = [:]
@@ -210,9 +260,14 @@ public struct Planner {
         if explicit {
             return (try explicitCandidates(options.commits, options: options, targets: targets, containing: containing), histories)
         }
+        // Every target gets a row, those that already contain the commit too (settled as
+        // already applied, in their history), so a report tells them from targets the
+        // commit is not meant for.
         let work = try forks.sourceCommits.map { commit, request, lackedBy in
-            try prepare(commit, request: request, selection: request.isFix ? .trailer : .all,
-                        among: lackedBy.map { targets[$0] }, options: options, containing: containing)
+            let lacking = Set(lackedBy.map { targets[$0].branch.name })
+            return try prepare(commit, request: request, selection: request.isFix ? .trailer : .all, among: targets,
+                               containedIn: Set(targets.map(\.branch.name)).subtracting(lacking), options: options,
+                               containing: containing)
         }
         return (work, histories)
     }
@@ -280,11 +335,18 @@ public struct Planner {
             }
         }
         let change = CommitChange(commit: commit.id, parent: commit.parents.isEmpty ? nil : commit.parents[base], tree: commit.tree)
-        return CandidateWork(
+        var work = CandidateWork(
             commit: commit, change: change,
             request: request, selection: selection, culprits: culprits,
             targets: Set(meantFor.map(\.branch.name)), skipReason: skip, containedIn: containedIn
         )
+        // A backport itself: where its upstream commit already is, so is it.
+        work.upstream = try Marker.commits(in: commit.message, configured: settings.markers).map { hex in
+            // Not in this repository, or ambiguous: matched by its digits alone.
+            let id = (try? repository.lookupCommit(prefix: hex)) ?? nil
+            return Upstream(hex: hex, commit: id, containedIn: try id.map(containing) ?? [])
+        }
+        return work
     }
 
     static func describe(_ scope: FixRequest.Scope) -> String {

@@ -6,6 +6,8 @@ public struct Commit: Sendable, Hashable {
     public let tree: OID
     public let parents: [OID]
     public let author: Signature
+    /// When it was committed (the committer's date), in seconds since the Unix epoch.
+    public let time: Int64
     /// The first line of the message, as `git log --oneline` shows it.
     public let summary: String
     /// The whole message, raw.
@@ -55,6 +57,7 @@ extension Repository {
                     time: author.when.time,
                     offsetMinutes: author.when.offset
                 ),
+                time: git_commit_time(handle),
                 summary: summary,
                 message: message,
                 trailers: Self.trailers(of: message)

@@ -58,6 +58,12 @@ func runReportingFatal(_ body: () throws -> Void) throws {
     }
 }
 
+/// A line for the user on standard error, as git's `hint:`-style notes: what the tool
+/// chose for them.
+func note(_ message: String) {
+    FileHandle.standardError.write(Data("note: \(message)\n".utf8))
+}
+
 func fatal(_ message: String) -> Never {
     FileHandle.standardError.write(Data("fatal: \(message)\n".utf8))
     Foundation.exit(128)

@@ -75,6 +75,7 @@ struct PlanCommand: ParsableCommand {
             options.mainline = mainline
             if let jobs { options.jobs = jobs }
             options.fastPath = !noFastPath
+            options.notice = note
             let progress = ProgressLine(title: "Trying picks")
             if let progress {
                 options.progress = { done, total in progress.update(done, of: total) }

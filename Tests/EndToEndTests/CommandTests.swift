@@ -108,7 +108,7 @@ struct CommandTests {
         let path = directory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin")
         let out = try run("/usr/bin/git", ["backport", "branches"], in: f.path, environment: ["PATH": path])
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("target  release/1.0"))
+        #expect(out.stdout.contains("target   release/1.0"))
     }
 
     @Test("GIT_DIR names the repository, as it does for git")
@@ -116,7 +116,7 @@ struct CommandTests {
         let f = try sample()
         let out = try backport(["branches"], in: "/", environment: ["GIT_DIR": f.path + "/.git"])
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("target  release/1.2"))
+        #expect(out.stdout.contains("target   release/1.2"))
     }
 
     @Test("Fatal errors are one line on standard error, exit 128, nothing on standard output", arguments: [

@@ -20,10 +20,22 @@ public struct Settings: Sendable, Equatable {
     public var branchTemplates: [String]
     /// The addresses that make a `Cc:` trailer a stable request.
     public var stableAddresses: [String]
+    /// Branches never to target (glob patterns, as for `targetPatterns`), unless named
+    /// with `--onto`.
+    public var excludePatterns: [String] = []
+    /// True while the target patterns are the defaults: branches named like a version
+    /// (`7.2`, `v1.6`) are then targets too. Configured patterns are the whole list.
+    public var versionNamedTargets = true
+    /// The project's own backport markers (`backport.marker`), besides the built-in forms.
+    public var markers: [Marker] = []
+    /// Release branches found by pattern with no commit for this long before the source's
+    /// latest are skipped as dead; nil keeps them all (`backport.maxAge = 0`).
+    public var maxAge: Age? = Settings.defaultMaxAge
 
     public static let defaultTargetPatterns = ["release/*", "release-*", "stable/*", "maint/*", "*-stable"]
     public static let defaultBackportKeys = ["Backport-To", "Backport"]
     public static let defaultStableAddresses = ["stable@vger.kernel.org", "stable@kernel.org"]
+    public static let defaultMaxAge: Age? = Age(count: 18, unit: .month)
 
     public init(source: String? = nil, remote: String? = nil,
                 targetPatterns: [String] = Settings.defaultTargetPatterns,
@@ -39,6 +51,8 @@ public struct Settings: Sendable, Equatable {
     }
 
     /// Reads the committed `.backportconfig` and the repository's git configuration.
+    /// `backport.target` set means exactly those patterns (no version-named branches);
+    /// `backport.exclude`, `backport.marker` and `backport.maxAge` add their own.
     ///
     /// `.backportconfig` is taken from the working tree when there is one, else from the
     /// tree of HEAD (bare clones of bots). `git config backport.*` overrides it key by key.
@@ -62,7 +76,23 @@ public struct Settings: Sendable, Equatable {
         var settings = Settings()
         settings.source = try string("backport.source")
         settings.remote = try string("backport.remote")
-        if let patterns = try strings("backport.target") { settings.targetPatterns = patterns }
+        if let patterns = try strings("backport.target") {
+            settings.targetPatterns = patterns
+            settings.versionNamedTargets = false
+        }
+        settings.excludePatterns = try strings("backport.exclude") ?? []
+        settings.markers = try (strings("backport.marker") ?? []).map { pattern in
+            guard let marker = Marker(pattern: pattern) else {
+                throw BackportError.invalidInput("backport.marker '\(pattern)': a marker pattern needs text, then {sha} where the commit id goes")
+            }
+            return marker
+        }
+        if let age = try string("backport.maxAge") {
+            guard let parsed = Age(parsing: age) else {
+                throw BackportError.invalidInput("backport.maxAge '\(age)': expected a number of days, weeks, months or years ('18 months'), or 0")
+            }
+            settings.maxAge = parsed.count == 0 ? nil : parsed
+        }
         if let keys = try strings("backport.trailer") { settings.backportKeys = defaultBackportKeys + keys }
         settings.branchTemplates = try strings("backport.branchTemplate") ?? []
         if let addresses = try strings("backport.stableAddress") { settings.stableAddresses = addresses }
@@ -79,4 +109,47 @@ public struct Settings: Sendable, Equatable {
               let bytes = try repository.blobContent(at: ".backportconfig", inCommit: head) else { return nil }
         return try Config.parse(bytes)
     }
+}
+
+/// A length of time in calendar units, as people write it: `18 months`, `2 years`, `90 days`.
+public struct Age: Sendable, Equatable {
+    public enum Unit: String, Sendable, CaseIterable { case second, minute, hour, day, week, month, year }
+    public let count: Int
+    public let unit: Unit
+
+    public init(count: Int, unit: Unit) {
+        self.count = count
+        self.unit = unit
+    }
+
+    /// `18 months`, `18.months`, `1 year`, `90 days`, `12 hours`; `0` alone is an age of
+    /// nothing (no limit, where a limit is asked for).
+    public init?(parsing text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if trimmed == "0" { self.init(count: 0, unit: .day); return }
+        let number = trimmed.prefix { $0.isASCIIDigit }
+        var word = trimmed.dropFirst(number.count).drop { $0 == " " || $0 == "." }
+        if word.hasSuffix("s") { word = word.dropLast() }
+        guard let count = Int(number), count <= 10_000, let unit = Unit(rawValue: String(word)) else { return nil }
+        self.init(count: count, unit: unit)
+    }
+
+    /// The moment this long before `time` (seconds since the epoch), by the calendar (UTC).
+    public func before(_ time: Int64) -> Int64 {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let component: Calendar.Component = switch unit {
+        case .second: .second
+        case .minute: .minute
+        case .hour: .hour
+        case .day: .day
+        case .week: .weekOfYear
+        case .month: .month
+        case .year: .year
+        }
+        let date = Date(timeIntervalSince1970: TimeInterval(time))
+        return Int64(calendar.date(byAdding: component, value: -count, to: date)!.timeIntervalSince1970)
+    }
+
+    public var description: String { "\(count) \(unit.rawValue)\(count == 1 ? "" : "s")" }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Git
 #if canImport(Glibc)
 import Glibc
@@ -47,7 +48,8 @@ public struct BranchFinder {
     }
 
     /// The source branch: `name` (a local or remote-tracking branch), else the configured
-    /// one, else `main`, `master`, or the remote's HEAD. With a remote set, the remote's
+    /// one, else (in a bare repository) what HEAD points at, else `main`, `master`, or the
+    /// remote's HEAD. With a remote set, the remote's
     /// branches are preferred.
     public func source(named name: String? = nil) throws -> Source {
         if let name = name ?? settings.source {
@@ -56,7 +58,12 @@ public struct BranchFinder {
             }
             return Source(branch: branch)
         }
-        let remote = settings.remote ?? "origin"
+        // A bare mirror's HEAD names its default branch (`unstable`, `trunk`...).
+        if settings.remote == nil, repository.isBare, let (resolvedName, tip) = try? repository.resolveReference("HEAD"),
+           resolvedName.hasPrefix("refs/heads/") {
+            return Source(branch: Self.branch(fullName: resolvedName, tip: tip))
+        }
+        let remote = settings.remote ?? Self.defaultRemote
         var names = ["refs/heads/main", "refs/heads/master"]
         let remoteNames = ["refs/remotes/\(remote)/main", "refs/remotes/\(remote)/master", "refs/remotes/\(remote)/HEAD"]
         names = settings.remote != nil ? remoteNames + names : names + remoteNames
@@ -81,7 +88,8 @@ public struct BranchFinder {
             if let branch = try branch(named: name) {
                 target = Target(branch: branch, version: version(ofBranch: branch))
             } else if let version = Version(parsing: name) {
-                if found == nil { found = try discoveredTargets(excluding: source) }
+                // Named on purpose: a skipped (old or excluded) branch is fine.
+                if found == nil { found = try discover(excluding: source).all }
                 guard let match = found!.first(where: { $0.version == version }) else {
                     throw BackportError.unknownBranch(name, role: "target")
                 }
@@ -97,25 +105,88 @@ public struct BranchFinder {
         return result.sorted(by: Target.releaseOrder)
     }
 
+    /// The release branches of a repository: those found, and those left out with why.
+    public struct Discovery: Sendable {
+        /// The targets, oldest release first.
+        public var targets: [Target] = []
+        /// Branches that look like releases but are left out: `backport.exclude`, or dead
+        /// (`backport.maxAge`).
+        public var skipped: [(target: Target, why: String)] = []
+        /// The remote whose branches are the targets because no local branch is a release
+        /// branch and no remote was configured (an ordinary clone); nil otherwise.
+        public var fallbackRemote: String?
+
+        /// Targets and skipped branches together, oldest release first.
+        public var all: [Target] { (targets + skipped.map(\.target)).sorted(by: Target.releaseOrder) }
+    }
+
+    /// The remote an ordinary clone's release branches come from when none is configured.
+    static let defaultRemote = "origin"
+
     /// Every branch (local, or the remote's with a remote set) that matches a target pattern
-    /// or a branch template.
+    /// or a branch template, less the excluded and the dead.
     public func discoveredTargets(excluding source: Source) throws -> [Target] {
-        let branches: [Branch]
+        try discover(excluding: source).targets
+    }
+
+    /// The release branches: local ones (or the configured remote's) matching a target
+    /// pattern, a branch template or, with the default patterns, named like a version; in
+    /// a clone with no local release branch, `origin`'s. Those matching `backport.exclude`
+    /// are skipped, and those with no commit for `backport.maxAge` before the source's
+    /// latest commit.
+    public func discover(excluding source: Source) throws -> Discovery {
+        var discovery = Discovery()
+        var found: [Target]
         if let remote = settings.remote {
-            branches = try repository.branches(remote: true).filter { $0.shortName.hasPrefix(remote + "/") }
+            let branches = try repository.branches(remote: true).filter { $0.shortName.hasPrefix(remote + "/") }
             if branches.isEmpty { throw BackportError.unknownRemote(remote) }
+            found = releases(among: branches, excluding: source)
         } else {
-            branches = try repository.branches(remote: false)
+            found = releases(among: try repository.branches(remote: false), excluding: source)
+            if found.isEmpty {
+                let remote = Self.defaultRemote
+                found = releases(among: try repository.branches(remote: true).filter { $0.shortName.hasPrefix(remote + "/") },
+                                 excluding: source)
+                if !found.isEmpty { discovery.fallbackRemote = remote }
+            }
         }
-        return branches.compactMap { branch -> Target? in
-            guard branch.name != source.branch.name else { return nil }
+        let newest = try repository.commit(source.branch.tip).time
+        for target in found.sorted(by: Target.releaseOrder) {
+            if let pattern = settings.excludePatterns.first(where: { Self.glob($0, matches: target.localName) }) {
+                discovery.skipped.append((target, "excluded by backport.exclude '\(pattern)'"))
+                continue
+            }
+            if let age = settings.maxAge {
+                let last = try repository.commit(target.branch.tip).time
+                if last < age.before(newest) {
+                    discovery.skipped.append((target, "no commit in the \(age.description) before \(source.name)'s latest; last on \(Self.day(last)) (backport.maxAge)"))
+                    continue
+                }
+            }
+            discovery.targets.append(target)
+        }
+        return discovery
+    }
+
+    private func releases(among branches: [Branch], excluding source: Source) -> [Target] {
+        branches.compactMap { branch -> Target? in
+            guard branch.name != source.branch.name, !branch.shortName.hasSuffix("/HEAD") else { return nil }
             let target = Target(branch: branch, version: version(ofBranch: branch))
             let local = target.localName
             let matchesPattern = settings.targetPatterns.contains { Self.glob($0, matches: local) }
-                || Self.isVersionName(local)
+                || (settings.versionNamedTargets && Self.isVersionName(local))
                 || settings.branchTemplates.contains { Self.templateVersion($0, in: local) != nil }
             return matchesPattern ? target : nil
-        }.sorted(by: Target.releaseOrder)
+        }
+    }
+
+    /// A day as people read it: `2025-05-31` (UTC).
+    static func day(_ time: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time)))
     }
 
     /// The version of a branch: from the first branch template that matches its name, else
@@ -133,6 +204,9 @@ public struct BranchFinder {
         var candidates = ["refs/heads/\(name)", "refs/remotes/\(name)"]
         if let remote = settings.remote {
             candidates.insert("refs/remotes/\(remote)/\(name)", at: 0)
+        } else {
+            // An ordinary clone: `v1.6` is `origin/v1.6` when there is no local one.
+            candidates.append("refs/remotes/\(Self.defaultRemote)/\(name)")
         }
         if name.hasPrefix("refs/") { candidates = [name] }
         for full in candidates {
