@@ -27,7 +27,7 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var branches: BranchOptions
 
-    @Option(name: .long, help: ArgumentHelp("Only consider commits after this revision.", valueName: "rev"))
+    @Option(name: .long, help: ArgumentHelp("Only consider commits after this revision, or committed since this date (2026-01-01, '3 months ago').", valueName: "rev|date"))
     var since: String?
 
     @Flag(name: .long, help: "Every commit the targets lack, not only those with fix trailers.")
