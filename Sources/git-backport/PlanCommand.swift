@@ -51,6 +51,18 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .customLong("no-color"), help: "No colour, even on a terminal.")
     var noColor = false
 
+    @Option(name: .long, help: ArgumentHelp("Show only rows with these outcomes (comma-separated: clean, conflicted, needs-adaptation, already-applied, not-affected, skipped, error). Text and markdown.", valueName: "outcomes"))
+    var only: String?
+
+    @Option(name: .long, help: ArgumentHelp("Hide rows whose outcomes are all among these (comma-separated). Text and markdown.", valueName: "outcomes"))
+    var hide: String?
+
+    @Flag(name: [.customShort("v"), .long], help: "List every conflicted path in the details, not the first 10.")
+    var verbose = false
+
+    @Flag(name: .customLong("no-pager"), help: "Do not page the text report on a terminal.")
+    var noPager = false
+
     @Flag(name: .customLong("no-fast-path"), help: ArgumentHelp("Always merge whole trees (for comparing with the fast path).", visibility: .hidden))
     var noFastPath = false
 
@@ -59,6 +71,20 @@ struct PlanCommand: ParsableCommand {
         if let mainline, mainline < 1 { throw ValidationError("--mainline is a parent number, 1 or more") }
         if all, !commits.isEmpty { throw ValidationError("--all finds candidates itself: give commits or --all, not both") }
         if since != nil, !commits.isEmpty { throw ValidationError("--since limits the search for candidates: give commits or --since, not both") }
+        _ = try outcomes(only)
+        _ = try outcomes(hide)
+    }
+
+    /// The outcomes of a comma-separated list (nil for no list).
+    private func outcomes(_ list: String?) throws -> Set<Outcome>? {
+        guard let list else { return nil }
+        return Set(try list.split(separator: ",").map { word in
+            let name = word.trimmingCharacters(in: .whitespaces)
+            guard let outcome = Outcome(rawValue: name) else {
+                throw ValidationError("'\(name)' is not an outcome (\(Outcome.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return outcome
+        })
     }
 
     func run() throws {
@@ -82,10 +108,14 @@ struct PlanCommand: ParsableCommand {
             }
             let plan = try Planner(repository: repository, settings: settings).plan(options)
             progress?.finish()
+            let filter = OutcomeFilter(only: try outcomes(only), hidden: try outcomes(hide) ?? [])
             switch format {
-            case .text: write(TextRenderer(colour: useColour(disabled: noColor)).render(plan))
+            case .text:
+                let renderer = TextRenderer(colour: useColour(disabled: noColor), width: terminalWidth(), verbose: verbose, filter: filter)
+                Pager.start(repository: repository, disabled: noPager)
+                write(renderer.render(plan))
             case .json: write(try JSONRenderer().render(plan))
-            case .markdown: write(MarkdownRenderer().render(plan))
+            case .markdown: write(MarkdownRenderer(filter: filter).render(plan))
             }
             failed = exitCode && plan.needsAttention
         }

@@ -22,8 +22,32 @@ func sample() throws -> Fixture {
     return f
 }
 
+/// Runs the binary; the report is 80 columns wide unless `environment` says otherwise.
 func backport(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ProcessOutput {
-    try run(binary, arguments, in: directory, environment: environment)
+    try run(binary, arguments, in: directory, environment: ["COLUMNS": "80"].merging(environment) { $1 })
+}
+
+/// A repository with `count` release branches (`release/1.0`...) and fixes that give them
+/// every common outcome, one with a long subject.
+func manyTargets(_ count: Int) throws -> Fixture {
+    let f = try Fixture()
+    try f.write("a.txt", Fixture.lines("a", 40))
+    try f.commit("initial")
+    for i in 0..<(count - 1) { try f.git("branch", "release/1.\(i)") }
+    try f.git("checkout", "-q", "release/1.0")
+    try f.edit("a.txt", line: 5, to: "changed on the oldest release")
+    try f.commit("release-only change")
+    try f.git("checkout", "-q", "main")
+    try f.edit("a.txt", line: 5, to: "fixed")
+    try f.commit("parser: fix the overflow in the fast path that long inputs hit when the buffer is full\n\nBackport-To: 1.0+")
+    try f.edit("a.txt", line: 12, to: "a cache")
+    let feature = try f.commit("net: add a cache")
+    try f.git("branch", "release/1.\(count - 1)")
+    try f.edit("a.txt", line: 20, to: "fixed too")
+    try f.commit("net: fix the cache timeout\n\nFixes: \(feature.prefix(12))")
+    try f.edit("a.txt", line: 30, to: "newest only")
+    try f.commit("util: fix for the newest\n\nBackport-To: 1.\(count - 1)")
+    return f
 }
 
 @Suite("git-backport, the binary")
@@ -50,6 +74,36 @@ struct CommandTests {
         let out = try backport(["plan"], in: f.path)
         let golden = try String(contentsOfFile: packageRoot + "/Tests/EndToEndTests/Golden/sample-plan.txt", encoding: .utf8)
         #expect(out.stdout == golden)
+    }
+
+    /// Regenerate after an intended change of the report: run with `GOLDEN_UPDATE=1`.
+    @Test("The table fits the width: 80 and 120 columns, 3 and 15 targets", arguments: [(3, 80), (3, 120), (15, 80), (15, 120)])
+    func widths(targets: Int, columns: Int) throws {
+        let f = try manyTargets(targets)
+        let out = try backport(["plan"], in: f.path, environment: ["COLUMNS": "\(columns)"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let path = packageRoot + "/Tests/EndToEndTests/Golden/table-\(targets)-targets-\(columns)-columns.txt"
+        if ProcessInfo.processInfo.environment["GOLDEN_UPDATE"] != nil { try out.stdout.write(toFile: path, atomically: true, encoding: .utf8) }
+        #expect(out.stdout == (try String(contentsOfFile: path, encoding: .utf8)))
+        // The tables, the summary and the legend (the details are free text).
+        let report = out.stdout.components(separatedBy: "\n\n")
+        for line in report.prefix(report.count - 3).joined(separator: "\n").split(separator: "\n") { #expect(line.count <= columns, "\(line)") }
+    }
+
+    @Test("--only and --hide filter the rows; a bad outcome name is a usage error")
+    func onlyAndHide() throws {
+        let f = try manyTargets(3)
+        let only = try backport(["plan", "--only", "conflicted"], in: f.path)
+        #expect(only.stdout.contains("parser: fix the overflow"))
+        #expect(!only.stdout.contains("util: fix for the newest"))
+        #expect(!only.stdout.contains("net: fix the cache timeout"))
+        let hidden = try backport(["plan", "--hide", "clean,not-affected"], in: f.path)
+        #expect(!hidden.stdout.contains("net: fix the cache timeout"))
+        #expect(!hidden.stdout.contains("util: fix for the newest"))
+        #expect(hidden.stdout.contains("parser: fix the overflow"))
+        let bad = try backport(["plan", "--only", "great"], in: f.path)
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("'great' is not an outcome"))
     }
 
     @Test("--jobs 1 and --jobs 4 give byte-identical reports")

@@ -95,7 +95,9 @@ final class TargetRun {
         case .conflicted:
             carried.insert(id)
             conflicts = merge!.conflicts.map(ConflictReport.init)
-            let paths = conflicts.map(\.path).joined(separator: ", ")
+            // The first few; `conflicts` lists them all.
+            let paths = conflicts.prefix(5).map(\.path).joined(separator: ", ")
+                + (conflicts.count > 5 ? " and \(conflicts.count - 5) more" : "")
             reasons.append(Reason(.conflicts, "\(conflicts.count) conflicted path\(conflicts.count == 1 ? "" : "s"): \(paths)"))
         default:
             break

@@ -1,14 +1,56 @@
 import Foundation
 import Git
 
+/// Which rows a report shows: `--only` some outcomes, or `--hide` some.
+public struct OutcomeFilter: Sendable, Equatable {
+    /// Only results with these outcomes (nil: every outcome).
+    public var only: Set<Outcome>?
+    /// Never results with these outcomes.
+    public var hidden: Set<Outcome> = []
+
+    public init(only: Set<Outcome>? = nil, hidden: Set<Outcome> = []) {
+        self.only = only
+        self.hidden = hidden
+    }
+
+    public func shows(_ outcome: Outcome) -> Bool {
+        !hidden.contains(outcome) && (only?.contains(outcome) ?? true)
+    }
+
+    /// The candidates with at least one result shown (every candidate without a filter).
+    func candidates(of plan: Plan) -> [CandidateReport] {
+        guard only != nil || !hidden.isEmpty else { return plan.candidates }
+        let byCommit = plan.resultsByCommit()
+        return plan.candidates.filter { candidate in (byCommit[candidate.commit] ?? []).contains { shows($0.outcome) } }
+    }
+}
+
 /// Renders a ``Plan`` as the table a person reads at a glance, then the details of
 /// everything that was not clean.
+///
+/// The table fits `width` columns: targets are named by version where they have one,
+/// outcomes by a short word (with a legend), subjects get what is left; targets that do
+/// not fit beside at least a short subject go to a further table below.
 public struct TextRenderer {
     public var colour: Bool
-    /// The widest the subject column may be.
-    public var subjectWidth = 48
+    /// The columns the table may use (the terminal's width).
+    public var width = 80
+    /// Every conflicted path and reason in the details, not the first few.
+    public var verbose = false
+    /// The rows shown.
+    public var filter = OutcomeFilter()
 
-    public init(colour: Bool) { self.colour = colour }
+    /// The least a subject column keeps before targets go to another table.
+    static let minimumSubject = 16
+    /// Conflicted paths listed per result unless `verbose`.
+    static let pathsShown = 10
+
+    public init(colour: Bool, width: Int = 80, verbose: Bool = false, filter: OutcomeFilter = OutcomeFilter()) {
+        self.colour = colour
+        self.width = max(40, width)
+        self.verbose = verbose
+        self.filter = filter
+    }
 
     public func render(_ plan: Plan) -> String {
         var out = "source \(plan.source.branch) at \(plan.source.head.short()), "
@@ -17,28 +59,18 @@ public struct TextRenderer {
         guard !plan.candidates.isEmpty else {
             return out + "nothing to backport onto \(plan.targets.map(\.branch).joined(separator: ", "))\n"
         }
-        out += "\n"
-        let subjects = plan.candidates.map { Self.truncate($0.subject, to: subjectWidth) }
-        let subjectColumn = max(7, subjects.map(\.count).max() ?? 0)
-        let widths = plan.targets.map { max($0.branch.count, Outcome.allCases.map(\.rawValue.count).max()!) }
-        var header = Self.pad("commit", 10) + "  " + Self.pad("subject", subjectColumn)
-        for (target, width) in zip(plan.targets, widths) { header += "  " + Self.pad(target.branch, width) }
-        out += header.trimmingTrailingSpaces() + "\n"
+        let candidates = filter.candidates(of: plan)
         let byCommit = plan.resultsByCommit()
-        for (candidate, subject) in zip(plan.candidates, subjects) {
-            var row = candidate.commit.short() + "  " + Self.pad(subject, subjectColumn)
-            for (target, width) in zip(plan.targets, widths) {
-                let cell = byCommit[candidate.commit]?.first { $0.target == target.branch }
-                let text = cell?.outcome.rawValue ?? "·"
-                row += "  " + paint(Self.pad(text, width), cell?.outcome)
-            }
-            out += row.trimmingTrailingSpaces() + "\n"
+        for columns in tables(plan) {
+            out += "\n" + table(plan, candidates: candidates, targets: columns, byCommit: byCommit)
         }
-        out += "\n" + Self.summary(plan) + "\n"
+        if candidates.isEmpty { out += "(no row has an outcome shown)\n" }
+        out += "\n" + Self.wrap(Self.summary(plan).components(separatedBy: ", "), width: width) + "\n"
+        out += legend(plan) + "\n"
 
         var details = ""
-        for candidate in plan.candidates {
-            let results = (byCommit[candidate.commit] ?? []).filter { $0.outcome != .clean }
+        for candidate in candidates {
+            let results = (byCommit[candidate.commit] ?? []).filter { $0.outcome != .clean && filter.shows($0.outcome) }
             guard !results.isEmpty || !candidate.warnings.isEmpty else { continue }
             details += "\n\(candidate.commit.short()) \(candidate.subject)\n"
             for warning in candidate.warnings { details += "  warning: \(warning)\n" }
@@ -47,11 +79,117 @@ public struct TextRenderer {
                 details += result.reasons.first.map { " — \(PathCoding.displayed($0.message))" } ?? ""
                 details += "\n"
                 for reason in result.reasons.dropFirst() { details += "    \(PathCoding.displayed(reason.message))\n" }
-                for conflict in result.conflicts { details += "    \(Self.describe(conflict))\n" }
+                let shown = verbose ? result.conflicts[...] : result.conflicts.prefix(Self.pathsShown)
+                for conflict in shown { details += "    \(Self.describe(conflict))\n" }
+                if shown.count < result.conflicts.count {
+                    details += "    ... and \(result.conflicts.count - shown.count) more (--verbose lists them)\n"
+                }
             }
         }
         if !details.isEmpty { out += details }
         return out
+    }
+
+    /// A target's column heading: its version where it has one no other target shares,
+    /// else its branch name.
+    static func heading(_ target: TargetReport, among targets: [TargetReport]) -> String {
+        guard let version = target.version, targets.filter({ $0.version == version }).count == 1 else { return target.branch }
+        return version
+    }
+
+    /// The short word of an outcome in a table cell.
+    static func cell(_ outcome: Outcome) -> String {
+        switch outcome {
+        case .clean: return "clean"
+        case .conflicted: return "confl"
+        case .needsAdaptation: return "adapt"
+        case .alreadyApplied: return "done"
+        case .notAffected: return "n/a"
+        case .skipped: return "skip"
+        case .error: return "error"
+        }
+    }
+
+    private static let commitColumn = 10
+    private static let cellWidth = 5
+
+    private func columnWidth(_ target: TargetReport, _ targets: [TargetReport]) -> Int {
+        max(Self.cellWidth, Self.heading(target, among: targets).count)
+    }
+
+    /// The targets of each table: as few tables as fit each beside a subject of the
+    /// minimum width (at least one target a table), the targets spread evenly over them.
+    private func tables(_ plan: Plan) -> [[TargetReport]] {
+        let room = width - Self.commitColumn - 2 - Self.minimumSubject
+        let columns = plan.targets.map { 2 + columnWidth($0, plan.targets) }
+        func fits(_ chunk: ArraySlice<Int>) -> Bool { chunk.count == 1 || chunk.reduce(0, +) <= room }
+        // The fewest tables in which an even split fits.
+        for count in 1...max(1, plan.targets.count) {
+            let size = (plan.targets.count + count - 1) / count
+            let starts = stride(from: 0, to: plan.targets.count, by: size)
+            if starts.allSatisfy({ fits(columns[$0..<min($0 + size, columns.count)]) }) {
+                return starts.map { Array(plan.targets[$0..<min($0 + size, plan.targets.count)]) }
+            }
+        }
+        return plan.targets.map { [$0] }
+    }
+
+    private func table(_ plan: Plan, candidates: [CandidateReport], targets: [TargetReport],
+                       byCommit: [OID: [PickResult]]) -> String {
+        let widths = targets.map { columnWidth($0, plan.targets) }
+        let room = width - Self.commitColumn - 2 - widths.reduce(0) { $0 + 2 + $1 }
+        let longest = candidates.map(\.subject.count).max() ?? 0
+        let subjectColumn = max(7, min(longest, room))
+        var out = Self.pad("commit", Self.commitColumn) + "  " + Self.pad("subject", subjectColumn)
+        for (target, width) in zip(targets, widths) { out += "  " + Self.pad(Self.heading(target, among: plan.targets), width) }
+        out = out.trimmingTrailingSpaces() + "\n"
+        for candidate in candidates {
+            var row = Self.pad(candidate.commit.short(), Self.commitColumn) + "  "
+                + Self.pad(Self.truncate(candidate.subject, to: subjectColumn), subjectColumn)
+            for (target, width) in zip(targets, widths) {
+                let outcome = byCommit[candidate.commit]?.first { $0.target == target.branch }?.outcome
+                row += "  " + paint(Self.pad(outcome.map(Self.cell) ?? "·", width), outcome)
+            }
+            out += row.trimmingTrailingSpaces() + "\n"
+        }
+        return out
+    }
+
+    /// What the table's words mean (those it uses), and which branch a version heading is.
+    private func legend(_ plan: Plan) -> String {
+        let used = Set(plan.results.map(\.outcome))
+        var parts = Outcome.allCases.filter { used.contains($0) && Self.cell($0) != $0.rawValue }.map { outcome in
+            "\(Self.cell(outcome)) = \(outcome.rawValue)"
+        }
+        parts.append("· = not tried (not meant for it)")
+        var out = Self.wrap(parts, width: width)
+        let renamed = plan.targets.filter { Self.heading($0, among: plan.targets) != $0.branch }
+        // One pattern when every shortened column is the same branch name around its version.
+        let patterns = Set(renamed.map { $0.branch.replacingOccurrences(of: Self.heading($0, among: plan.targets), with: "<version>") })
+        if patterns.count == 1, let pattern = patterns.first, pattern.contains("<version>") {
+            out += "\ncolumns: " + pattern
+        } else if !renamed.isEmpty {
+            out += "\n" + Self.wrap(renamed.map { "\(Self.heading($0, among: plan.targets)) = \($0.branch)" }, width: width, first: "columns: ")
+        }
+        return out
+    }
+
+    /// `parts` joined with commas, in lines of at most `width` columns (a part longer than
+    /// that gets a line of its own).
+    static func wrap(_ parts: [String], width: Int, first: String = "") -> String {
+        var lines: [String] = [], line = first, empty = true
+        for (i, part) in parts.enumerated() {
+            let text = part + (i < parts.count - 1 ? "," : "")
+            if !empty, line.count + 1 + text.count > width {
+                lines.append(line)
+                line = "  "
+                empty = true
+            }
+            line += (empty ? "" : " ") + text
+            empty = false
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n")
     }
 
     /// One line for a conflicted path: `content       src/a.c: 2 regions (lines 12-20, 40-47)`.
@@ -116,7 +254,10 @@ public struct JSONRenderer {
 
 /// Renders a ``Plan`` as a comment for a pull request or an issue.
 public struct MarkdownRenderer {
-    public init() {}
+    /// The rows shown.
+    public var filter = OutcomeFilter()
+
+    public init(filter: OutcomeFilter = OutcomeFilter()) { self.filter = filter }
 
     public func render(_ plan: Plan) -> String {
         var out = "### Backport plan from `\(plan.source.branch)` (\(plan.source.head.short()))\n\n"
@@ -126,7 +267,8 @@ public struct MarkdownRenderer {
         out += "| commit | subject |" + plan.targets.map { " `\($0.branch)` |" }.joined() + "\n"
         out += "|---|---|" + String(repeating: "---|", count: plan.targets.count) + "\n"
         let byCommit = plan.resultsByCommit()
-        for candidate in plan.candidates {
+        let candidates = filter.candidates(of: plan)
+        for candidate in candidates {
             out += "| `\(candidate.commit.short())` | \(Self.escape(candidate.subject)) |"
             for target in plan.targets {
                 let outcome = byCommit[candidate.commit]?.first { $0.target == target.branch }?.outcome
@@ -135,11 +277,11 @@ public struct MarkdownRenderer {
             out += "\n"
         }
         out += "\n" + TextRenderer.summary(plan) + "\n"
-        let notable = plan.results.filter { $0.outcome != .clean }
-        let warned = plan.candidates.filter { !$0.warnings.isEmpty }
+        let notable = plan.results.filter { $0.outcome != .clean && filter.shows($0.outcome) }
+        let warned = candidates.filter { !$0.warnings.isEmpty }
         if !notable.isEmpty || !warned.isEmpty {
             out += "\n<details><summary>Details</summary>\n\n"
-            for candidate in plan.candidates {
+            for candidate in candidates {
                 let results = notable.filter { $0.commit == candidate.commit }
                 guard !results.isEmpty || !candidate.warnings.isEmpty else { continue }
                 out += "- `\(candidate.commit.short())` \(Self.escape(candidate.subject))\n"
