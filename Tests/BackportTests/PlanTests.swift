@@ -188,7 +188,10 @@ struct PlanTests {
         let p = try plan(f)
         #expect(p.outcome("first fix", on: "release/1.0") == .clean)
         #expect(p.outcome("correct the first fix", on: "release/1.0") == .clean)
-        #expect(p.result("correct the first fix", on: "release/1.0")?.reasons.last?.code == .fixesInTarget)
+        let reasons = p.result("correct the first fix", on: "release/1.0")?.reasons.map(\.code) ?? []
+        #expect(reasons.contains(.fixesInTarget))
+        // It edits the line the first fix edited: alone on the release it would conflict.
+        #expect(reasons.contains(.stackedOn))
     }
 
     @Test("Clean picks stack: a fix that needs an earlier fix applies on top of it")
@@ -204,6 +207,10 @@ struct PlanTests {
         let top = try #require(stacked.result("use helper checked", on: "release/1.0"))
         #expect(top.outcome == .clean)
         #expect(top.reasons.first?.message == "applies cleanly on top of 1 earlier pick")
+        // Which earlier pick it needs: alone on the target it conflicts.
+        let needs = try #require(top.reasons.first { $0.code == .stackedOn })
+        #expect(needs.commit?.hex == first)
+        #expect(stacked.result("add helper", on: "release/1.0")?.reasons.contains { $0.code == .stackedOn } == false)
         let independent = try plan(f) { $0.independent = true }
         #expect(independent.outcome("use helper checked", on: "release/1.0") == .conflicted)
         // The stacked tree is what picking both with git gives.

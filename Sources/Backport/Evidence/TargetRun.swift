@@ -20,6 +20,10 @@ final class TargetRun {
     /// so far when stacking.
     private var currentTree: OID
     private var stackedPicks = 0
+    /// The tree of the target's tip (what an independent pick goes onto).
+    private let tipTree: OID
+    /// The clean picks stacked so far, by each path they change (the latest one).
+    private var stackedByPath: [String: CandidateWork] = [:]
     /// Candidates of this plan that go to this target (clean or conflicted so far): a fix
     /// whose `Fixes:` names one of them is meant for this target too.
     private var carried: Set<OID> = []
@@ -33,6 +37,7 @@ final class TargetRun {
         self.history = history
         self.stacked = stacked
         currentTree = try picker.repository().treeID(ofCommit: target.branch.tip)
+        tipTree = currentTree
     }
 
     /// Classifies the candidates, oldest first, then lets go of the merged objects (the
@@ -91,6 +96,9 @@ final class TargetRun {
             if stacked {
                 currentTree = tree!
                 stackedPicks += 1
+                if let changes = try? candidate.change.changes(picker.repository()) {
+                    for path in changes.paths { stackedByPath[path] = candidate }
+                }
             }
         case .conflicted:
             carried.insert(id)
@@ -194,8 +202,27 @@ final class TargetRun {
         }
         if output.tree == currentTree {
             findings.append(.alreadyThere(Reason(.emptyPick, "picking it changes nothing on \(target.name)")))
+        } else if output.conflicts.isEmpty, let note = try stackedOn(candidate, input) {
+            findings.append(.note(note))
         }
         return findings
+    }
+
+    /// For a pick clean on top of earlier picks that changed some of the same files: when
+    /// on the bare target it would not be clean, which of those picks it needs (a
+    /// maintainer picking it alone would meet the conflict).
+    private func stackedOn(_ candidate: CandidateWork, _ input: PickInput) throws -> Reason? {
+        guard stacked, stackedPicks > 0 else { return nil }
+        let earlier = Dictionary(grouping: try candidate.change.changes(picker.repository()).paths.compactMap { stackedByPath[$0] },
+                                 by: \.commit.id).compactMap(\.value.first)
+        guard !earlier.isEmpty else { return nil }
+        var bare = input
+        bare.onto = tipTree
+        bare.attributes = tipTree
+        let alone = try picker.pick(bare, writingTo: .memory)
+        guard !alone.conflicts.isEmpty else { return nil }
+        let names = earlier.map { "\($0.commit.id.short()) (\($0.commit.summary))" }.joined(separator: ", ")
+        return Reason(.stackedOn, "clean only on top of \(names): on the bare \(target.name) it conflicts", commit: earlier[0].commit.id)
     }
 
     /// How `culprit` (a commit named by `Fixes:`) reached this target, or nil if it did not:

@@ -146,6 +146,9 @@ public struct Reason: Codable, Sendable, Hashable {
         /// Informative: a commit on the target has the same subject and author but a
         /// different patch; it may be this fix, backported with changes.
         case possiblyApplied = "possibly-applied"
+        /// Informative, on a stacked clean pick: it is clean only on top of earlier picks of
+        /// the plan (`commit`, the first of them); on the bare target it conflicts.
+        case stackedOn = "stacked-on"
         /// An object the pick needs is not in the repository (a partial clone, a mirror
         /// without some blobs): the pick could not be tried.
         case missingObject = "missing-object"

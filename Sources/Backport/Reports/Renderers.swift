@@ -70,7 +70,7 @@ public struct TextRenderer {
 
         var details = ""
         for candidate in candidates {
-            let results = (byCommit[candidate.commit] ?? []).filter { $0.outcome != .clean && filter.shows($0.outcome) }
+            let results = (byCommit[candidate.commit] ?? []).filter { $0.isNotable && filter.shows($0.outcome) }
             guard !results.isEmpty || !candidate.warnings.isEmpty else { continue }
             details += "\n\(candidate.commit.short()) \(candidate.subject)\n"
             for warning in candidate.warnings { details += "  warning: \(warning)\n" }
@@ -277,7 +277,7 @@ public struct MarkdownRenderer {
             out += "\n"
         }
         out += "\n" + TextRenderer.summary(plan) + "\n"
-        let notable = plan.results.filter { $0.outcome != .clean && filter.shows($0.outcome) }
+        let notable = plan.results.filter { $0.isNotable && filter.shows($0.outcome) }
         let warned = candidates.filter { !$0.warnings.isEmpty }
         if !notable.isEmpty || !warned.isEmpty {
             out += "\n<details><summary>Details</summary>\n\n"
@@ -313,6 +313,12 @@ public struct MarkdownRenderer {
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
     }
+}
+
+extension PickResult {
+    /// Worth a line in the details: anything but a plain clean pick (a clean pick that
+    /// needs earlier picks of the stack says which).
+    var isNotable: Bool { outcome != .clean || reasons.contains { $0.code == .stackedOn } }
 }
 
 extension String {
