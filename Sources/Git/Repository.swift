@@ -39,7 +39,16 @@ public final class Repository {
                 git_repository_open_ext(&handle, start, 0, env["GIT_CEILING_DIRECTORIES"])
             }
         }
-        return Repository(handle!)
+        let repository = Repository(handle!)
+        // A git directory found as itself (not a `.git` inside a checkout) is bare to git
+        // unless its config says otherwise; libgit2 takes one without a config file (some
+        // mirrors have none) for a checkout of its parent folder.
+        if !repository.isBare, git_repository_is_worktree(repository.pointer) == 0, !repository.gitDirectory.hasSuffix("/.git/"),
+           (try? repository.config().bool("core.bare")) ?? nil == nil,
+           (try? repository.config().string("core.worktree")) ?? nil == nil {
+            return try openBare(gitDirectory: repository.gitDirectory)
+        }
+        return repository
     }
 
     /// Opens the repository whose git directory is `gitDirectory` without a working tree.

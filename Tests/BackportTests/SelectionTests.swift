@@ -178,6 +178,10 @@ struct SelectionTests {
         let p = try plan(mirror)
         #expect(p.source.branch == "trunk")
         #expect(p.outcome("fix a5", on: "release/1.0") == .clean)
+        // Some mirrors have no config file: git still takes the folder for a bare repository.
+        try FileManager.default.removeItem(atPath: mirror.path + "/config")
+        #expect(try Repository.discover(startingAt: mirror.path).isBare)
+        #expect(try plan(mirror).source.branch == "trunk")
     }
 
     @Test("--since takes a date as well as a revision")
