@@ -184,6 +184,32 @@ struct SelectionTests {
         #expect(try plan(mirror).source.branch == "trunk")
     }
 
+    @Test("A delete/modify says where the file's content went when the target split it")
+    func contentElsewhere() throws {
+        let f = try baseFixture(releases: [])
+        let lines = (1...30).map { "line \($0) of the big file, with enough text to count\n" }
+        try f.write("src/big.c", lines.joined())
+        try f.commit("add big.c")
+        try f.git("branch", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try FileManager.default.removeItem(atPath: f.path + "/src/big.c")
+        try f.write("src/one.c", lines[0..<10].joined())
+        try f.write("src/two.c", lines[10..<20].joined())
+        try f.write("src/three.c", lines[20..<30].joined())
+        try f.commit("split big.c in three")
+        try f.git("checkout", "-q", "main")
+        try f.edit("src/big.c", line: 15, to: "line 15 fixed")
+        try f.commit("fix line 15\n\nBackport-To: 1.0")
+
+        let result = try #require(try plan(f).result("fix line 15", on: "release/1.0"))
+        #expect(result.outcome == .conflicted)
+        #expect(result.conflicts.map(\.kind) == [.deleteModify])
+        let note = try #require(result.reasons.first { $0.code == .contentElsewhere })
+        #expect(note.message.contains("src/one.c (3"))
+        #expect(note.message.contains("src/two.c (3"))
+        #expect(note.message.contains("src/three.c (3"))
+    }
+
     @Test("--since takes a date as well as a revision")
     func sinceDate() throws {
         let f = try baseFixture()

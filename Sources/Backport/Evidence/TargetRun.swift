@@ -200,6 +200,16 @@ final class TargetRun {
         for (fixPath, targetPath) in output.renamedPaths {
             findings.append(.note(Reason(.renamedPath, "\(fixPath) is \(targetPath) on \(target.name) (rename detection)")))
         }
+        // A file the target does not have: where its content went, if anywhere.
+        for conflict in output.conflicts where conflict.kind == .deleteModify {
+            guard let ancestor = conflict.ancestor else { continue }
+            let closest = try ContentSearch(repository: repository, cache: picker.similarity)
+                .closest(to: ancestor.blob, base: input.base, onto: input.onto)
+            guard !closest.isEmpty else { continue }
+            let places = closest.map { "\($0.path) (\($0.percent)%)" }.joined(separator: ", ")
+            findings.append(.note(Reason(.contentElsewhere,
+                "\(conflict.path) is not on \(target.name) under a name git follows; most of its content is in \(places)")))
+        }
         if output.tree == currentTree {
             findings.append(.alreadyThere(Reason(.emptyPick, "picking it changes nothing on \(target.name)")))
         } else if output.conflicts.isEmpty, let note = try stackedOn(candidate, input) {

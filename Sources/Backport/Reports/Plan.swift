@@ -149,6 +149,9 @@ public struct Reason: Codable, Sendable, Hashable {
         /// Informative, on a stacked clean pick: it is clean only on top of earlier picks of
         /// the plan (`commit`, the first of them); on the bare target it conflicts.
         case stackedOn = "stacked-on"
+        /// Informative, on a delete/modify conflict: the target files holding most of the
+        /// content of the file it lacks (moved and rewritten, or split), with their shares.
+        case contentElsewhere = "content-elsewhere"
         /// An object the pick needs is not in the repository (a partial clone, a mirror
         /// without some blobs): the pick could not be tried.
         case missingObject = "missing-object"
