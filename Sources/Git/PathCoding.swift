@@ -67,18 +67,31 @@ public enum PathCoding {
         !path.unicodeScalars.contains { $0.value >= escapeBase }
     }
 
-    /// The path for people: bytes that are not UTF-8 written `\xNN`.
+    /// Text from a repository (a path, a subject, a trailer) made safe to show people on a
+    /// terminal: bytes that are not UTF-8 and control characters (escape sequences could
+    /// clear the screen, retitle the window or forge a hyperlink) written `\xNN`, C1
+    /// controls and bidirectional overrides (which reorder what is shown) `\u{NNNN}`.
     public static func displayed(_ text: String) -> String {
-        guard !isUTF8(text) else { return text }
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             if scalar.value >= escapeBase {
                 out += "\\x" + String(scalar.value - escapeBase, radix: 16, uppercase: false).leftPadded(to: 2)
+            } else if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += "\\x" + String(scalar.value, radix: 16, uppercase: false).leftPadded(to: 2)
+            } else if needsEscape(scalar) {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: false).leftPadded(to: 4) + "}"
             } else {
                 out.unicodeScalars.append(scalar)
             }
         }
         return out
+    }
+
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+            || v >= escapeBase
     }
 
     /// The scalar valid UTF-8 encodes at `i`, with its length; nil for anything else

@@ -17,6 +17,26 @@ struct GitBackport: ParsableCommand {
         version: "0.1.0",
         subcommands: [PlanCommand.self, BranchesCommand.self]
     )
+
+    static func main() {
+        sanitizeStandardDescriptors()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// Standard input, output and error that were closed are opened on /dev/null, as git
+    /// does (`sanitize_stdfds`): otherwise the next file opened (a pack, a lock file) would
+    /// take descriptor 1 and a report would be written into it.
+    static func sanitizeStandardDescriptors() {
+        for fd in STDIN_FILENO...STDERR_FILENO where fcntl(fd, F_GETFD) == -1 {
+            let opened = open("/dev/null", O_RDWR)
+            if opened > STDERR_FILENO { close(opened) }
+        }
+    }
 }
 
 /// Options every command that reads branches shares.
@@ -81,6 +101,18 @@ func useColour(disabled: Bool) -> Bool {
     return isatty(STDOUT_FILENO) == 1
 }
 
+/// Writes to standard output. A reader that went away (a closed pipe: `| head`) ends the
+/// program quietly, as it ends git; any other failure (a full disk, a closed descriptor)
+/// is one `fatal:` line, never a crash.
 func write(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let written = bytes.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        if written < 0 {
+            if errno == EINTR { continue }
+            if errno == EPIPE { Foundation.exit(141) }
+            fatal("unable to write to standard output: \(String(cString: strerror(errno)))")
+        }
+        bytes = bytes.dropFirst(written)
+    }
 }

@@ -145,6 +145,9 @@ struct VersionTests {
     @Test("A name without digits has no version")
     func noVersion() {
         #expect(Version(inBranchName: "maint") == nil)
+        // A number too large for a version: no version rather than a wrong one.
+        #expect(Version(inBranchName: "release/99999999999999999999.1") == nil)
+        #expect(Version(inBranchName: "release/1.99999999999999999999") == nil)
         #expect(Version(parsing: "1.x.2") == nil)
         #expect(Version(parsing: "5.10.x") == Version([5, 10]))
     }

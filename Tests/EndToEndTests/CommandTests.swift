@@ -27,6 +27,18 @@ func backport(_ arguments: [String], in directory: String, environment: [String:
     try run(binary, arguments, in: directory, environment: ["COLUMNS": "80"].merging(environment) { $1 })
 }
 
+/// A repository whose fix has a subject with an escape sequence (a window title) and a
+/// right-to-left override.
+func baseFixtureForEscapes() throws -> Fixture {
+    let f = try Fixture()
+    try f.write("a.txt", Fixture.lines("a", 20))
+    try f.commit("initial")
+    try f.git("branch", "release/1.0")
+    try f.edit("a.txt", line: 5, to: "fixed")
+    try f.commit("fix \u{1B}]0;owned\u{07} the \u{202E}txt.exe\n\nBackport-To: 1.0")
+    return f
+}
+
 /// A repository with `count` release branches (`release/1.0`...) and fixes that give them
 /// every common outcome, one with a long subject.
 func manyTargets(_ count: Int) throws -> Fixture {
@@ -104,6 +116,33 @@ struct CommandTests {
         let bad = try backport(["plan", "--only", "great"], in: f.path)
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("'great' is not an outcome"))
+    }
+
+    @Test("Standard output that fails (closed pipe, full disk, closed) never crashes the tool", arguments: [
+        ("| head -c 10 >/dev/null", "", [0, 141]),
+        (">/dev/full", "fatal: unable to write to standard output: No space left on device", [128]),
+        // Closed: the output goes to /dev/null, as git's does, never into a file opened later.
+        (">&-", "", [0]),
+    ])
+    func brokenOutput(redirect: String, message: String, statuses: [Int32]) throws {
+        let f = try manyTargets(15)
+        let out = try run("/bin/bash", ["-c", "'\(binary)' plan --all --format json \(redirect); echo \"status=${PIPESTATUS[0]}\" >&2"],
+                          in: f.path, environment: ["COLUMNS": "80"])
+        let status = out.stderr.components(separatedBy: "status=").last.flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(statuses.contains(status ?? -1), "\(out.stderr)")
+        #expect(!out.stderr.contains("Fatal error") && !out.stderr.contains("Stack dump"), "\(out.stderr)")
+        if !message.isEmpty { #expect(out.stderr.contains(message), "\(out.stderr)") }
+    }
+
+    @Test("Control characters in commit data reach the terminal escaped")
+    func terminalEscapes() throws {
+        let f = try baseFixtureForEscapes()
+        let out = try backport(["plan"], in: f.path)
+        #expect(!out.stdout.contains("\u{1B}"))
+        #expect(out.stdout.contains("\\x1b]0;owned\\x07"))
+        #expect(out.stdout.contains("\\u{202e}"))
+        let markdown = try backport(["plan", "--format", "markdown"], in: f.path)
+        #expect(!markdown.stdout.contains("\u{1B}"))
     }
 
     @Test("--jobs 1 and --jobs 4 give byte-identical reports")

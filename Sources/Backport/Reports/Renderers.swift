@@ -72,8 +72,8 @@ public struct TextRenderer {
         for candidate in candidates {
             let results = (byCommit[candidate.commit] ?? []).filter { $0.isNotable && filter.shows($0.outcome) }
             guard !results.isEmpty || !candidate.warnings.isEmpty else { continue }
-            details += "\n\(candidate.commit.short()) \(candidate.subject)\n"
-            for warning in candidate.warnings { details += "  warning: \(warning)\n" }
+            details += "\n\(candidate.commit.short()) \(PathCoding.displayed(candidate.subject))\n"
+            for warning in candidate.warnings { details += "  warning: \(PathCoding.displayed(warning))\n" }
             for result in results {
                 details += "  \(result.target): \(paint(result.outcome.rawValue, result.outcome))"
                 details += result.reasons.first.map { " — \(PathCoding.displayed($0.message))" } ?? ""
@@ -138,14 +138,14 @@ public struct TextRenderer {
                        byCommit: [OID: [PickResult]]) -> String {
         let widths = targets.map { columnWidth($0, plan.targets) }
         let room = width - Self.commitColumn - 2 - widths.reduce(0) { $0 + 2 + $1 }
-        let longest = candidates.map(\.subject.count).max() ?? 0
+        let longest = candidates.map { PathCoding.displayed($0.subject).count }.max() ?? 0
         let subjectColumn = max(7, min(longest, room))
         var out = Self.pad("commit", Self.commitColumn) + "  " + Self.pad("subject", subjectColumn)
         for (target, width) in zip(targets, widths) { out += "  " + Self.pad(Self.heading(target, among: plan.targets), width) }
         out = out.trimmingTrailingSpaces() + "\n"
         for candidate in candidates {
             var row = Self.pad(candidate.commit.short(), Self.commitColumn) + "  "
-                + Self.pad(Self.truncate(candidate.subject, to: subjectColumn), subjectColumn)
+                + Self.pad(Self.truncate(PathCoding.displayed(candidate.subject), to: subjectColumn), subjectColumn)
             for (target, width) in zip(targets, widths) {
                 let outcome = byCommit[candidate.commit]?.first { $0.target == target.branch }?.outcome
                 row += "  " + paint(Self.pad(outcome.map(Self.cell) ?? "·", width), outcome)
@@ -311,7 +311,7 @@ public struct MarkdownRenderer {
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
+        PathCoding.displayed(text).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
     }
 }
 

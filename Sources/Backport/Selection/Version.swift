@@ -20,19 +20,22 @@ public struct Version: Comparable, Hashable, Sendable, Codable, CustomStringConv
 
     /// Finds the version in a branch name: the last run of dot-separated numbers
     /// (`release-1.14` → 1.14, `linux-5.10.y` → 5.10, `openssl-3.0` → 3.0). Nil when the
-    /// name has no digits.
+    /// name has no digits, or when that last run has a number too large to be a version
+    /// (`release/99999999999999999999.1` has none, rather than a wrong one).
     public init?(inBranchName name: String) {
         var best: [Int]? = nil
         var current: [Int] = []
         var number = ""
+        var tooLarge = false
         func closeNumber() {
-            if !number.isEmpty, number.count <= 9 { current.append(Int(number)!) }
+            if number.count > 9 { tooLarge = true } else if !number.isEmpty { current.append(Int(number)!) }
             number = ""
         }
         func closeRun() {
             closeNumber()
-            if !current.isEmpty { best = current }
+            if tooLarge { best = [] } else if !current.isEmpty { best = current }
             current = []
+            tooLarge = false
         }
         for ch in name {
             if ch.isASCIIDigit {
@@ -44,7 +47,7 @@ public struct Version: Comparable, Hashable, Sendable, Codable, CustomStringConv
             }
         }
         closeRun()
-        guard let best else { return nil }
+        guard let best, !best.isEmpty else { return nil }
         self.components = best
     }
 
