@@ -94,12 +94,20 @@ extension Repository {
     ///
     /// Adds libgit2's mempack backend to the object database at the highest priority, so
     /// writes (merged blobs, trees) land there and reads find them. Nothing reaches
-    /// `.git/objects`. Wraps `git_mempack_new` and `git_odb_add_backend`.
+    /// `.git/objects`, not even a new modification time: libgit2 "freshens" the file of an
+    /// object written again (`git gc --prune` keeps recent files), so the repository's own
+    /// backends lose their `freshen` here. Wraps `git_mempack_new`, `git_odb_add_backend`
+    /// and `git_odb_get_backend`.
     public func useInMemoryObjectStore() throws {
         guard memoryStore == nil else { return }
         var odb: OpaquePointer?
         try call("git_repository_odb") { git_repository_odb(&odb, pointer) }
         defer { git_odb_free(odb) }
+        for i in 0..<git_odb_num_backends(odb) {
+            var existing: UnsafeMutablePointer<git_odb_backend>?
+            try call("git_odb_get_backend") { git_odb_get_backend(&existing, odb, i) }
+            existing?.pointee.freshen = nil
+        }
         var backend: UnsafeMutablePointer<git_odb_backend>?
         try call("git_mempack_new") { git_mempack_new(&backend) }
         // The object database owns the backend from here on and frees it with itself.

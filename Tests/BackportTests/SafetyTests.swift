@@ -14,7 +14,7 @@ struct SafetyTests {
         return f
     }
 
-    @Test("A dirty working tree and index are byte-for-byte the same after plan, and no object is written")
+    @Test("A dirty working tree and index are byte-for-byte the same after plan, and no object file is written or touched")
     func dirtyCheckout() throws {
         let f = try sample()
         try f.write("src/parser.c", "uncommitted edit\n")
@@ -42,7 +42,7 @@ struct SafetyTests {
         #expect(try f.git("worktree", "list", "--porcelain").components(separatedBy: "worktree ").count == 2)
     }
 
-    @Test("A bare repository plans the same and gets no new object")
+    @Test("A bare repository plans the same, and no object file is written or touched")
     func bare() throws {
         let f = try sample()
         let bare = try Fixture(initialize: false)

@@ -119,15 +119,24 @@ public final class Fixture {
 
     /// Every file under the git directory's objects folder, with its size: equal before and
     /// after a command means the command wrote no object.
-    public func objectFiles(gitDirectory: String? = nil) throws -> [String: Int] {
+    public func objectFiles(gitDirectory: String? = nil) throws -> [String: ObjectFile] {
         let objects = (gitDirectory ?? path + "/.git") + "/objects"
-        var result: [String: Int] = [:]
+        var result: [String: ObjectFile] = [:]
         let enumerator = FileManager.default.enumerator(atPath: objects)
         while let item = enumerator?.nextObject() as? String {
             let attributes = try FileManager.default.attributesOfItem(atPath: objects + "/" + item)
-            if attributes[.type] as? FileAttributeType == .typeRegular { result[item] = (attributes[.size] as? Int) ?? 0 }
+            if attributes[.type] as? FileAttributeType == .typeRegular {
+                result[item] = ObjectFile(size: (attributes[.size] as? Int) ?? 0,
+                                          modified: (attributes[.modificationDate] as? Date) ?? .distantPast)
+            }
         }
         return result
+    }
+
+    /// What `git gc` looks at in an object file: its size and when it was last written.
+    public struct ObjectFile: Equatable, Sendable {
+        public let size: Int
+        public let modified: Date
     }
 }
 
