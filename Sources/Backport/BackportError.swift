@@ -11,6 +11,8 @@ public enum BackportError: Error, CustomStringConvertible, Equatable {
     /// Every release branch found was skipped (`backport.exclude`, `backport.maxAge`).
     case allTargetsSkipped(Int)
     case unknownRevision(String)
+    /// An abbreviated id more than one object has, with those objects (id and type).
+    case ambiguousRevision(String, candidates: [String])
     case invalidInput(String)
     /// A shallow clone whose history stops before what the plan needs.
     case shallowClone
@@ -32,6 +34,8 @@ public enum BackportError: Error, CustomStringConvertible, Equatable {
             return "all \(count) release branch\(count == 1 ? "" : "es") found are skipped (backport.exclude, or no commit for backport.maxAge); name targets with --onto, or set backport.maxAge = 0 (see 'git backport branches')"
         case .unknownRevision(let spec):
             return "bad revision '\(spec)': not a commit in this repository"
+        case let .ambiguousRevision(spec, candidates):
+            return "short object ID \(spec) is ambiguous; the candidates are: \(candidates.joined(separator: ", ")) (give more digits)"
         case .invalidInput(let message):
             return message
         case .shallowClone:

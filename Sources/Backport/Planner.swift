@@ -224,7 +224,14 @@ public struct Planner {
     }
 
     private func resolve(_ spec: String) throws -> OID {
-        do { return try repository.resolveCommit(spec) } catch { throw BackportError.unknownRevision(spec) }
+        do {
+            return try repository.resolveCommit(spec)
+        } catch let error as GitError where error.isAmbiguous {
+            let candidates = (try? repository.objects(withPrefix: spec)) ?? []
+            throw BackportError.ambiguousRevision(spec, candidates: candidates.map { "\($0.id.short(12)) (\($0.type))" })
+        } catch {
+            throw BackportError.unknownRevision(spec)
+        }
     }
 
     // MARK: Candidates

@@ -108,6 +108,36 @@ public final class Repository {
         return OID(git_object_id(object)!)
     }
 
+    /// The objects whose ids start with `hex`, each with its type (`commit`, `tree`,
+    /// `blob`, `tag`), at most `limit`: the candidates of an ambiguous abbreviation, as git
+    /// lists them. Reads every object id (wraps `git_odb_foreach`): for error messages only.
+    public func objects(withPrefix hex: String, limit: Int = 10) throws -> [(id: OID, type: String)] {
+        final class Found {
+            let prefix: String
+            var ids: [OID] = []
+            init(_ prefix: String) { self.prefix = prefix }
+        }
+        var odb: OpaquePointer?
+        try call("git_repository_odb") { git_repository_odb(&odb, pointer) }
+        defer { git_odb_free(odb) }
+        let found = Found(hex.lowercased())
+        let box = Unmanaged.passRetained(found)
+        defer { box.release() }
+        _ = git_odb_foreach(odb, { id, payload in
+            let found = Unmanaged<Found>.fromOpaque(payload!).takeUnretainedValue()
+            let oid = OID(id!)
+            if oid.hex.hasPrefix(found.prefix), !found.ids.contains(oid) { found.ids.append(oid) }
+            return 0
+        }, box.toOpaque())
+        return try found.ids.sorted().prefix(limit).map { id in
+            var raw = id.raw
+            var size = 0
+            var type = GIT_OBJECT_INVALID
+            try call("git_odb_read_header") { git_odb_read_header(&size, &type, odb, &raw) }
+            return (id, String(cString: git_object_type2string(type)))
+        }
+    }
+
     /// Resolves `A..B` to its two ends; nil when `spec` is not a two-dot range.
     ///
     /// Wraps `git_revparse`. Three-dot ranges are rejected with a ``GitError``.

@@ -27,6 +27,14 @@ func backport(_ arguments: [String], in directory: String, environment: [String:
     try run(binary, arguments, in: directory, environment: ["COLUMNS": "80"].merging(environment) { $1 })
 }
 
+/// A repository with `count` lines in `a.txt` and one commit.
+func baseFixture(count: Int) throws -> Fixture {
+    let f = try Fixture()
+    try f.write("a.txt", Fixture.lines("a", max(count, 1)))
+    try f.commit("initial")
+    return f
+}
+
 /// A repository whose fix has a subject with an escape sequence (a window title) and a
 /// right-to-left override.
 func baseFixtureForEscapes() throws -> Fixture {
@@ -132,6 +140,22 @@ struct CommandTests {
         #expect(statuses.contains(status ?? -1), "\(out.stderr)")
         #expect(!out.stderr.contains("Fatal error") && !out.stderr.contains("Stack dump"), "\(out.stderr)")
         if !message.isEmpty { #expect(out.stderr.contains(message), "\(out.stderr)") }
+    }
+
+    @Test("An ambiguous short id says so and lists the candidates, as git does")
+    func ambiguous() throws {
+        let f = try baseFixture(count: 0)
+        for i in 0..<600 { try f.write("many/file\(i)", "content \(i)\n") }
+        try f.commit("many files")
+        try f.git("branch", "release/1.0")
+        // A 4-digit prefix that two objects share (600 objects: there is one).
+        let ids = try f.git("rev-list", "--objects", "--all").split(separator: "\n").map { String($0.prefix(40)) }
+        let prefix = try #require(Dictionary(grouping: ids, by: { $0.prefix(4) }).first { $0.value.count > 1 }?.key)
+        let out = try backport(["plan", String(prefix)], in: f.path)
+        #expect(out.status == 128)
+        #expect(out.stderr.hasPrefix("fatal: short object ID \(prefix) is ambiguous; the candidates are: "), "\(out.stderr)")
+        for id in ids where id.hasPrefix(prefix) { #expect(out.stderr.contains(id.prefix(12))) }
+        #expect(out.stderr.split(separator: "\n").count == 1)
     }
 
     @Test("Control characters in commit data reach the terminal escaped")
