@@ -106,20 +106,31 @@ struct PathMerge {
         // new file goes.
         let (emptiedFolders, targetAdditions) = try foldersEmptiedByFix(deleted)
         let fixLocationRelevant = emptiedFolders.isEmpty ? [] : deleted.map(\.path).filter { Self.isInside($0, emptiedFolders) }
-        let fixPairs = try detector.renames(
-            of: fixRelevant.union(fixLocationRelevant), sources: deleted,
-            destinations: added.sorted { $0.key < $1.key }.map { RenameCandidate(path: $0.key, entry: $0.value) },
-            removedFolder: removedFolder(in: input.fix))
-        let fixRenames = fixPairs.filter { fixRelevant.contains($0.key) }
-        let fixFolderRenames = emptiedFolders.isEmpty ? [:] : Self.folderRenames(fixPairs.mapValues(\.path), within: emptiedFolders)
         // On the target, also every file of a folder the target no longer has and the fix
         // adds a file directly into: where that folder went decides where the new file goes.
-        let contentRelevant = Set((deleted.map(\.path) + modified.map { $0.newPath! }).filter { ours[$0] == nil })
         let movedFolders = try foldersGoneFromTarget(receiving: added.keys)
+        // Inside these folders merge-ort's walk puts nothing off (see ``WalkOrder``).
+        let walkedWhole = movedFolders.union(emptiedFolders)
+        var fixPairs: [String: RenameCandidate] = [:]
+        if renames.enabled, !fixRelevant.isEmpty || !fixLocationRelevant.isEmpty {
+            // Sources and destinations in the order merge-ort meets them.
+            let fixOrder = try WalkOrder.ordered(fixChanges, otherSideChanged: targetChanged(), walkedWhole: { walkedWhole.contains($0) })
+            fixPairs = try detector.renames(
+                of: fixRelevant.union(fixLocationRelevant),
+                sources: fixOrder.filter { $0.status == .deleted }.map { RenameCandidate(path: $0.oldPath!, entry: $0.old!) },
+                destinations: fixOrder.filter { $0.status == .added }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) },
+                removedFolder: removedFolder(in: input.fix))
+        }
+        let fixRenames = fixPairs.filter { fixRelevant.contains($0.key) }
+        let fixFolderRenames = emptiedFolders.isEmpty ? [:] : Self.folderRenames(fixPairs.mapValues(\.path), within: emptiedFolders)
+        let contentRelevant = Set((deleted.map(\.path) + modified.map { $0.newPath! }).filter { ours[$0] == nil })
         var targetRenames: [String: RenameCandidate] = [:]
         var folderRenames: [String: String] = [:]
         if renames.enabled, !contentRelevant.isEmpty || !movedFolders.isEmpty {
-            let side = try Trace.accumulate("diff of the target's side") { try targetSide() }
+            // The target's changes in the order merge-ort meets them.
+            let fixFolders = Self.folders(of: fixChanges)
+            let side = try WalkOrder.ordered(Trace.accumulate("diff of the target's side") { try targetSide() },
+                                             otherSideChanged: { fixFolders.contains($0) }, walkedWhole: { walkedWhole.contains($0) })
             let sources = side.filter { $0.status == .deleted }.map { RenameCandidate(path: $0.oldPath!, entry: $0.old!) }
             let locationRelevant = movedFolders.isEmpty ? [] : sources.map(\.path).filter { Self.isInside($0, movedFolders) }
             // A source that matters only for where its folder went is skipped by the similarity
@@ -280,6 +291,34 @@ struct PathMerge {
         }
         let tree = try repository.updateTree(input.onto, setting: result.updates.map { ($0.key, $0.value) })
         return PickOutput(tree: tree, conflicts: [], renamedPaths: renamed)
+    }
+
+    /// Every folder above a path the changes name.
+    static func folders(of changes: [PathChange]) -> Set<String> {
+        var result = Set<String>()
+        for change in changes {
+            for path in [change.oldPath, change.newPath].compactMap({ $0 }) {
+                var folder = Substring(path)
+                while let slash = folder.utf8.lastIndex(of: 0x2f) {
+                    folder = folder[..<slash]
+                    guard result.insert(String(folder)).inserted else { break }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Whether the target's side changed anything under a folder: its tree there is not the
+    /// base's (asked once per folder).
+    private func targetChanged() -> (String) throws -> Bool {
+        var known: [String: Bool] = [:]
+        return { folder in
+            if let answer = known[folder] { return answer }
+            let answer = try repository.entry(at: folder, inTree: input.onto)
+                != input.base.flatMap { try repository.entry(at: folder, inTree: $0) }
+            known[folder] = answer
+            return answer
+        }
     }
 
     /// Merges one file: the base's version (nil: added on both sides), the target's and the

@@ -60,7 +60,10 @@ final class PairScores {
 /// "relevant" sources), but with every deletion of that side taking part where git lets
 /// it (exact renames, basename uniqueness).
 ///
-/// 1. Exact renames: for each destination in path order, a source with the same blob
+/// The sources and destinations come in the order git's merge meets them (``WalkOrder``),
+/// which settles ties.
+///
+/// 1. Exact renames: for each destination in that order, a source with the same blob
 ///    (same mode too, unless both are regular files), preferring one with the same
 ///    basename, the earliest on ties. Any source, relevant or not, can take one.
 /// 2. Basename: a relevant source whose basename is unique among the sources left and
@@ -108,10 +111,11 @@ struct RenameDetector {
         let byBlob = Dictionary(grouping: sources.indices, by: { sources[$0].entry.blob })
         for (d, destination) in destinations.enumerated() {
             guard let same = byBlob[destination.entry.blob] else { continue }
-            let usable = same.prefix(100).filter { s in
+            // git looks at no more than 100 of the sources it could take (find_identical_files).
+            let usable = same.lazy.filter { s in
                 !usedSources.contains(s)
                     && (sources[s].entry.mode == destination.entry.mode || (sources[s].entry.isRegularFile && destination.entry.isRegularFile))
-            }
+            }.prefix(100)
             guard let s = usable.first(where: { Self.basename(sources[$0].path) == Self.basename(destination.path) }) ?? usable.first
             else { continue }
             usedSources.insert(s)
