@@ -119,7 +119,7 @@ struct PathMerge {
                 of: fixRelevant.union(fixLocationRelevant),
                 sources: fixOrder.filter { $0.status == .deleted }.map { RenameCandidate(path: $0.oldPath!, entry: $0.old!) },
                 destinations: fixOrder.filter { $0.status == .added }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) },
-                removedFolder: removedFolder(in: input.fix))
+                removedFolder: removedFolder(in: input.fix), movedFolders: emptiedFolders)
         }
         let fixRenames = fixPairs.filter { fixRelevant.contains($0.key) }
         let fixFolderRenames = emptiedFolders.isEmpty ? [:] : Self.folderRenames(fixPairs.mapValues(\.path), within: emptiedFolders)
@@ -151,7 +151,7 @@ struct PathMerge {
             targetRenames = try Trace.accumulate("renames on the target") { try detector.renames(
                 of: contentRelevant.union(locationRelevant), sources: sources,
                 destinations: side.filter { $0.status == .added }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) },
-                removedFolder: removedFolder(in: input.onto), prune: locationOnly.isEmpty ? nil : prune) }
+                removedFolder: removedFolder(in: input.onto), movedFolders: movedFolders, prune: locationOnly.isEmpty ? nil : prune) }
             folderRenames = Self.folderRenames(targetRenames.mapValues(\.path), within: movedFolders)
         }
         func claim(_ path: String) throws {
