@@ -76,3 +76,60 @@ struct RenameOrderTests {
         #expect(try DifferentialTests().assertAgreesWithGit(f, p) == 1)
     }
 }
+
+/// Renames that meet a file the target has, settled path by path as git's merge settles
+/// them (they used to fall back to libgit2's whole-tree merge, which knows no folder renames).
+@Suite("Rename collisions settled as git does")
+struct RenameCollisionTests {
+    /// A repository whose `release/1.0` renames folder `d` to `e` (three files).
+    func movedFolder() throws -> Fixture {
+        let f = try Fixture()
+        for name in ["a", "b", "c"] { try f.write("d/\(name).txt", Fixture.lines("d \(name)", 20)) }
+        try f.write("p/x.txt", Fixture.lines("x", 20))
+        try f.commit("initial")
+        try f.git("branch", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.git("mv", "d", "e")
+        return f
+    }
+
+    /// Moves p/x.txt to q/x.txt (a folder `git mv` would not create).
+    func moveX(_ f: Fixture) throws {
+        let content = try f.read("p/x.txt")
+        try f.git("rm", "-q", "p/x.txt")
+        try f.write("q/x.txt", content)
+    }
+
+    @Test("A file both sides renamed alike merges at the new name, with the fix's other changes (folder moves) settled path by path")
+    func renameOnBothSidesAlike() throws {
+        let f = try movedFolder()
+        try moveX(f)
+        try f.edit("q/x.txt", line: 5, to: "release x5")
+        try f.commit("release moves d and x")
+        try f.git("checkout", "-q", "main")
+        try moveX(f)
+        try f.edit("q/x.txt", line: 15, to: "main x15")
+        try f.write("d/new.txt", Fixture.lines("new", 5))
+        try f.commit("main moves x, adds to d\n\nBackport-To: 1.0")
+        let p = try plan(f) { $0.independent = true }
+        let result = try #require(p.result("main moves x, adds to d", on: "release/1.0"))
+        #expect(result.conflicts.map(\.path) == ["e/new.txt"])
+        #expect(result.conflicts.map(\.kind) == [.fileLocation])
+        #expect(try DifferentialTests().assertAgreesWithGit(f, p) == 1)
+    }
+
+    @Test("A file the fix adds to a folder the target moved meets the target's own new file there: add/add")
+    func renameRenamedFolderAddAdd() throws {
+        let f = try movedFolder()
+        try f.write("e/new.txt", Fixture.lines("release new", 5))
+        try f.commit("release moves d, adds e/new")
+        try f.git("checkout", "-q", "main")
+        try f.write("d/new.txt", Fixture.lines("main new", 5))
+        try f.commit("main adds to d\n\nBackport-To: 1.0")
+        let p = try plan(f) { $0.independent = true }
+        let result = try #require(p.result("main adds to d", on: "release/1.0"))
+        #expect(result.conflicts.map(\.path) == ["e/new.txt"])
+        #expect(result.conflicts.map(\.kind) == [.addAdd])
+        #expect(try DifferentialTests().assertAgreesWithGit(f, p) == 1)
+    }
+}

@@ -164,7 +164,10 @@ struct PathMerge {
             let path = source.path
             if let destination = fixRenames[path] {
                 added[destination.path] = nil
-                if try repository.entry(at: destination.path, inTree: input.onto) != nil { throw WholeTreesNeeded("the fix renames onto a file the target has") }
+                // The target's file there is fine when it is the target's own rename of the
+                // same file: both sides renamed it alike (merge-ort: a 1-to-1 rename, merged there).
+                if targetRenames[path]?.path != destination.path,
+                   try repository.entry(at: destination.path, inTree: input.onto) != nil { throw WholeTreesNeeded("the fix renames onto a file the target has") }
                 try claim(destination.path)
                 if let target = ours[path] {
                     // The fix renamed a file the target changed: the change follows the rename
@@ -244,7 +247,20 @@ struct PathMerge {
         for (path, theirs) in added.sorted(by: { $0.key < $1.key }) {
             if renames.directoryRenames != .off, let moved = Self.moved(path, by: folderRenames), added[moved] == nil,
                !result.holds(moved) {
-                if try repository.entry(at: moved, inTree: input.onto) != nil || hasFileAbove(moved) { throw WholeTreesNeeded("a moved file meets a file the target has") }
+                if let target = try repository.entry(at: moved, inTree: input.onto) {
+                    // A file only the target added there is not in the way (merge-ort:
+                    // path_in_way): the two additions meet, add/add, at the new place.
+                    guard !target.isTree, try input.base.flatMap({ try repository.entry(at: moved, inTree: $0) }) == nil
+                    else { throw WholeTreesNeeded("a moved file meets a file the target has") }
+                    let ours = RenameCandidate(path: moved, entry: target), fix = RenameCandidate(path: path, entry: theirs)
+                    try mergeFile(at: moved, ancestor: nil, ours: ours, theirs: fix, into: result)
+                    if renames.directoryRenames == .conflict, !result.conflicts.contains(where: { $0.path == moved }) {
+                        result.conflicts.append(PathConflict(kind: .fileLocation, path: moved, ancestor: nil, ours: side(ours),
+                            theirs: side(fix), binary: false, mergedText: nil))
+                    }
+                    continue
+                }
+                if try hasFileAbove(moved) { throw WholeTreesNeeded("a moved file meets a file the target has") }
                 if renames.directoryRenames == .move {
                     result.updates[moved] = theirs
                 } else {
