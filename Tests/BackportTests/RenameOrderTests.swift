@@ -132,4 +132,27 @@ struct RenameCollisionTests {
         #expect(result.conflicts.map(\.kind) == [.addAdd])
         #expect(try DifferentialTests().assertAgreesWithGit(f, p) == 1)
     }
+
+    @Test("A fix rename that the target's folder rename moves back onto the file's old path leaves no file, no conflict (git 2.39)")
+    func renameMovedBackOntoItself() throws {
+        let f = try Fixture()
+        try f.write("i/p.txt", Fixture.lines("p", 20))
+        for name in ["a", "b", "c"] { try f.write("i/sys/\(name).txt", Fixture.lines(name, 10)) }
+        try f.write("i/keep.txt", "other\n")
+        try f.commit("initial")
+        try f.git("branch", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        for name in ["a", "b", "c"] { try f.git("mv", "i/sys/\(name).txt", "i/\(name).txt") }
+        try f.edit("i/p.txt", line: 3, to: "release p3")
+        try f.commit("release moves i/sys up")
+        try f.git("checkout", "-q", "main")
+        try f.git("mv", "i/p.txt", "i/sys/p.txt")
+        try f.edit("i/sys/p.txt", line: 18, to: "main p18")
+        try f.commit("main moves p into sys\n\nBackport-To: 1.0")
+        let p = try plan(f) { $0.independent = true }
+        let result = try #require(p.result("main moves p into sys", on: "release/1.0"))
+        #expect(result.outcome == .clean)
+        // The same tree as git's (which has no p.txt at all).
+        #expect(try DifferentialTests().assertAgreesWithGit(f, p) == 1)
+    }
 }

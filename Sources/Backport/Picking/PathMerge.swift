@@ -175,6 +175,10 @@ struct PathMerge {
                     result.updates[path] = .some(nil)
                     let relocated = renames.directoryRenames == .off ? nil : Self.moved(destination.path, by: folderRenames)
                     let resultPath = relocated ?? destination.path
+                    // Moved back to where it was: git 2.39's merge-ort leaves the file at neither
+                    // name and reports no conflict for it (its rename and the target's file
+                    // there collide into one entry, which ends deleted).
+                    if resultPath == path { continue }
                     if relocated != nil {
                         if try repository.entry(at: resultPath, inTree: input.onto) != nil { throw WholeTreesNeeded("a moved file meets a file the target has") }
                         try claim(resultPath)
