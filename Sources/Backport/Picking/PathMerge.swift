@@ -114,11 +114,9 @@ struct PathMerge {
         var fixPairs: [String: RenameCandidate] = [:]
         if renames.enabled, !fixRelevant.isEmpty || !fixLocationRelevant.isEmpty {
             // Sources and destinations in the order merge-ort meets them.
-            let fixOrder = try WalkOrder.ordered(fixChanges, otherSideChanged: targetChanged(), walkedWhole: { walkedWhole.contains($0) })
+            let fixSide = try WalkOrder.candidates(of: fixChanges, otherSideChanged: targetChanged(), walkedWhole: { walkedWhole.contains($0) })
             fixPairs = try detector.renames(
-                of: fixRelevant.union(fixLocationRelevant),
-                sources: fixOrder.filter { $0.status == .deleted }.map { RenameCandidate(path: $0.oldPath!, entry: $0.old!) },
-                destinations: fixOrder.filter { $0.status == .added }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) },
+                of: fixRelevant.union(fixLocationRelevant), sources: fixSide.sources, destinations: fixSide.destinations,
                 removedFolder: removedFolder(in: input.fix), movedFolders: emptiedFolders)
         }
         let fixRenames = fixPairs.filter { fixRelevant.contains($0.key) }
@@ -129,9 +127,10 @@ struct PathMerge {
         if renames.enabled, !contentRelevant.isEmpty || !movedFolders.isEmpty {
             // The target's changes in the order merge-ort meets them.
             let fixFolders = Self.folders(of: fixChanges)
-            let side = try WalkOrder.ordered(Trace.accumulate("diff of the target's side") { try targetSide() },
-                                             otherSideChanged: { fixFolders.contains($0) }, walkedWhole: { walkedWhole.contains($0) })
-            let sources = side.filter { $0.status == .deleted }.map { RenameCandidate(path: $0.oldPath!, entry: $0.old!) }
+            let changes = try Trace.accumulate("diff of the target's side") { try targetSide() }
+            let (sources, destinations) = Trace.accumulate("walk order of the target's side") {
+                WalkOrder.candidates(of: changes, otherSideChanged: { fixFolders.contains($0) }, walkedWhole: { walkedWhole.contains($0) })
+            }
             let locationRelevant = movedFolders.isEmpty ? [] : sources.map(\.path).filter { Self.isInside($0, movedFolders) }
             // A source that matters only for where its folder went is skipped by the similarity
             // step once that is certain: the folder's leading destination has more renames
@@ -150,7 +149,7 @@ struct PathMerge {
             }
             targetRenames = try Trace.accumulate("renames on the target") { try detector.renames(
                 of: contentRelevant.union(locationRelevant), sources: sources,
-                destinations: side.filter { $0.status == .added }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) },
+                destinations: destinations,
                 removedFolder: removedFolder(in: input.onto), movedFolders: movedFolders, prune: locationOnly.isEmpty ? nil : prune) }
             folderRenames = Self.folderRenames(targetRenames.mapValues(\.path), within: movedFolders)
         }

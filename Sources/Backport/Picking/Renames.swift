@@ -181,13 +181,24 @@ struct RenameDetector {
         let sourceSignatures = wanted.map { sources[$0].entry.isRegularFile ? cache.signature(of: sources[$0].entry.blob, in: repository) : nil }
         typealias Candidate = (score: Int, sameName: Bool, source: Int, destination: Int)
         var pairs: [Candidate] = []
+        // Basenames as numbers, compared once per pair.
+        var nameIDs: [Substring: Int] = [:]
+        func nameID(_ path: String) -> Int {
+            let name = Self.basename(path)
+            if let id = nameIDs[name] { return id }
+            nameIDs[name] = nameIDs.count
+            return nameIDs.count - 1
+        }
+        let wantedNames = wanted.map { nameID(sources[$0].path) }
         for d in leftDestinations {
+            let destinationName = nameID(destinations[d].path)
             let destinationSignature = destinations[d].entry.isRegularFile ? cache.signature(of: destinations[d].entry.blob, in: repository) : nil
             // The 4 best sources for this destination (git: NUM_CANDIDATE_PER_DST), in git's
             // slots: every source is a candidate, however low its score (0 for a pair git
             // does not compare), and takes the place of the first worst one when better
             // (record_if_better); the slots' order breaks ties below.
-            var slots: [Candidate?] = [nil, nil, nil, nil]
+            // An empty slot scores -1: below every candidate.
+            var slots = [Candidate](repeating: (-1, false, -1, d), count: 4)
             for (k, s) in wanted.enumerated() {
                 var value = 0
                 if let sourceSignature = sourceSignatures[k], let destinationSignature {
@@ -203,12 +214,12 @@ struct RenameDetector {
                         }
                     }
                 }
-                let candidate = (value, Self.basename(sources[s].path) == Self.basename(destinations[d].path), s, d)
+                let candidate = (value, wantedNames[k] == destinationName, s, d)
                 var worst = 0
                 for i in 1..<slots.count where Self.isWorse(slots[i], than: slots[worst]) { worst = i }
                 if Self.isWorse(slots[worst], than: candidate) { slots[worst] = candidate }
             }
-            pairs += slots.compactMap { $0 }.filter { $0.score >= minimumScore }
+            pairs += slots.filter { $0.score >= minimumScore }
         }
         // Best score first, a same-basename pair before others; stable otherwise.
         let order = pairs.indices.sorted { a, b in
@@ -227,13 +238,12 @@ struct RenameDetector {
         return found
     }
 
-    /// Whether candidate `a` ranks below `b`: an empty slot below any candidate, then a
-    /// lower score, then a different basename (diffcore-rename.c: score_compare).
-    private static func isWorse(_ a: (score: Int, sameName: Bool, source: Int, destination: Int)?,
-                                than b: (score: Int, sameName: Bool, source: Int, destination: Int)?) -> Bool {
-        guard let a else { return b != nil }
-        guard let b else { return false }
-        return a.score != b.score ? a.score < b.score : !a.sameName && b.sameName
+    /// Whether candidate `a` ranks below `b`: a lower score (an empty slot's -1 below all),
+    /// then a different basename (diffcore-rename.c: score_compare).
+    @inline(__always)
+    private static func isWorse(_ a: (score: Int, sameName: Bool, source: Int, destination: Int),
+                                than b: (score: Int, sameName: Bool, source: Int, destination: Int)) -> Bool {
+        a.score != b.score ? a.score < b.score : !a.sameName && b.sameName
     }
 
     /// git's score, 0...60,000 (MAX_SCORE), of a pair.

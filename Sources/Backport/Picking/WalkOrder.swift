@@ -17,47 +17,70 @@ import Git
 /// So one side's queue is: its changes outside put-off folders, in path order, then each
 /// put-off folder's changes.
 enum WalkOrder {
-    /// `changes` (one side's, in path order) in merge-ort's order.
+    /// The indices of `changes` (one side's, in path order) in merge-ort's order.
     ///
     /// `otherSideChanged` says whether the other side changed anything under a folder (or
     /// has it when the base does not); `walkedWhole` whether a folder is one whose every
     /// file merge-ort walks in place (a folder removed on one side that the other adds a
     /// file directly into).
-    static func ordered(_ changes: [PathChange], otherSideChanged: (String) throws -> Bool,
-                        walkedWhole: (String) -> Bool) rethrows -> [PathChange] {
-        var inPlace: [PathChange] = []
-        var putOff: [String: [PathChange]] = [:]
+    static func order(of changes: [PathChange], otherSideChanged: (String) throws -> Bool,
+                      walkedWhole: (String) -> Bool) rethrows -> [Int] {
+        var inPlace: [Int] = []
+        var groups: [[Int]] = [], groupOf: [String: Int] = [:]
         var folders = GitHashMapOrder()
-        // The put-off folder of each folder met (nil: walked in place).
-        var known: [Substring: String?] = [:]
-        for change in changes {
+        // Changes come in path order: those of one put-off folder come together.
+        var last: (prefix: String, group: Int)?
+        for (i, change) in changes.enumerated() {
             let path = change.newPath ?? change.oldPath!
-            let folder = RenameDetector.folder(path)
-            let deferred: String?
-            if let answer = known[folder] {
-                deferred = answer
-            } else {
-                deferred = try putOffFolder(of: path, otherSideChanged: otherSideChanged, walkedWhole: walkedWhole)
-                known[folder] = .some(deferred)
+            if let last, path.utf8.starts(with: last.prefix.utf8) {
+                groups[last.group].append(i)
+                continue
             }
-            guard let deferred else { inPlace.append(change); continue }
-            if putOff[deferred] == nil { folders.insert(deferred) }
-            putOff[deferred, default: []].append(change)
+            guard let deferred = try putOffFolder(of: path, otherSideChanged: otherSideChanged, walkedWhole: walkedWhole) else {
+                inPlace.append(i)
+                continue
+            }
+            let group: Int
+            if let known = groupOf[deferred] {
+                group = known
+            } else {
+                group = groups.count
+                groupOf[deferred] = group
+                groups.append([])
+                folders.insert(deferred)
+            }
+            groups[group].append(i)
+            last = (deferred + "/", group)
         }
-        guard !putOff.isEmpty else { return changes }
-        return inPlace + folders.iterationOrder.flatMap { putOff[$0]! }
+        return inPlace + folders.iterationOrder.flatMap { groups[groupOf[$0]!] }
+    }
+
+    /// One side's sources (its deletions) and destinations (its additions), in merge-ort's
+    /// order (see ``order(of:otherSideChanged:walkedWhole:)``).
+    static func candidates(of changes: [PathChange], otherSideChanged: (String) throws -> Bool,
+                           walkedWhole: (String) -> Bool) rethrows -> (sources: [RenameCandidate], destinations: [RenameCandidate]) {
+        var sources: [RenameCandidate] = [], destinations: [RenameCandidate] = []
+        for i in try order(of: changes, otherSideChanged: otherSideChanged, walkedWhole: walkedWhole) {
+            let change = changes[i]
+            switch change.status {
+            case .deleted: sources.append(RenameCandidate(path: change.oldPath!, entry: change.old!))
+            case .added: destinations.append(RenameCandidate(path: change.newPath!, entry: change.new!))
+            default: break
+            }
+        }
+        return (sources, destinations)
     }
 
     /// The topmost folder above `path` that the other side did not change, if the walk
     /// reaches it before a folder it walks whole.
     private static func putOffFolder(of path: String, otherSideChanged: (String) throws -> Bool,
                                      walkedWhole: (String) -> Bool) rethrows -> String? {
-        var end = path.startIndex
-        while let slash = path[end...].firstIndex(of: "/") {
+        var index = path.utf8.startIndex
+        while let slash = path.utf8[index...].firstIndex(of: 0x2f) {
             let folder = String(path[..<slash])
             if try !otherSideChanged(folder) { return folder }
             if walkedWhole(folder) { return nil }
-            end = path.index(after: slash)
+            index = path.utf8.index(after: slash)
         }
         return nil
     }
