@@ -77,6 +77,41 @@ struct RenameOrderTests {
     }
 }
 
+extension RenameOrderTests {
+    @Test("Basename-guess ties: the folder a removed folder went to is the first most counted in git's hash-map order")
+    func renameTiesBasenameGuess() throws {
+        let f = try Fixture()
+        let x = Fixture.lines("x", 20)
+        try f.write("old/a.txt", Fixture.lines("a", 20))
+        try f.write("old/b.txt", Fixture.lines("b", 20))
+        try f.write("old/x.go", x)
+        try f.commit("initial")
+        try f.git("branch", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        // old/ splits evenly: a.txt to m/, b.txt to n/ (a tie), and x.go is in both, m's
+        // copy the closer one. git guesses n/ (strhash bucket 49 before m's 50), and pairs
+        // old/x.go with n/x.go at the basename step (over 75% alike).
+        try f.git("rm", "-q", "-r", "old")
+        try f.write("m/a.txt", Fixture.lines("a", 20))
+        try f.write("n/b.txt", Fixture.lines("b", 20))
+        var lines = x.components(separatedBy: "\n")
+        lines[19] = "release m x20"
+        try f.write("m/x.go", lines.joined(separator: "\n"))
+        for i in 18..<20 { lines[i] = "release n x\(i + 1)" }
+        try f.write("n/x.go", lines.joined(separator: "\n"))
+        try f.commit("release splits old")
+        try f.git("checkout", "-q", "main")
+        try f.edit("old/x.go", line: 1, to: "main x1")
+        try f.commit("main edits x\n\nBackport-To: 1.0")
+        let p = try plan(f) { $0.independent = true }
+        let result = try #require(p.result("main edits x", on: "release/1.0"))
+        #expect(result.outcome == .clean)
+        let renamed = result.reasons.filter { $0.code == .renamedPath }.map(\.message)
+        #expect(renamed == ["old/x.go is n/x.go on release/1.0 (rename detection)"])
+        #expect(try DifferentialTests().assertAgreesWithGit(f, p) == 1)
+    }
+}
+
 /// Renames that meet a file the target has, settled path by path as git's merge settles
 /// them (they used to fall back to libgit2's whole-tree merge, which knows no folder renames).
 @Suite("Rename collisions settled as git does")
