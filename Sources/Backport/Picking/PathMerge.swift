@@ -106,21 +106,31 @@ struct PathMerge {
         // new file goes.
         let (emptiedFolders, targetAdditions) = try foldersEmptiedByFix(deleted)
         let fixLocationRelevant = emptiedFolders.isEmpty ? [] : deleted.map(\.path).filter { Self.isInside($0, emptiedFolders) }
-        let fixPairs = try detector.renames(
-            of: fixRelevant.union(fixLocationRelevant), sources: deleted,
-            destinations: added.sorted { $0.key < $1.key }.map { RenameCandidate(path: $0.key, entry: $0.value) },
-            removedFolder: removedFolder(in: input.fix))
-        let fixRenames = fixPairs.filter { fixRelevant.contains($0.key) }
-        let fixFolderRenames = emptiedFolders.isEmpty ? [:] : Self.folderRenames(fixPairs.mapValues(\.path), within: emptiedFolders)
         // On the target, also every file of a folder the target no longer has and the fix
         // adds a file directly into: where that folder went decides where the new file goes.
-        let contentRelevant = Set((deleted.map(\.path) + modified.map { $0.newPath! }).filter { ours[$0] == nil })
         let movedFolders = try foldersGoneFromTarget(receiving: added.keys)
+        // Inside these folders merge-ort's walk puts nothing off (see ``WalkOrder``).
+        let walkedWhole = movedFolders.union(emptiedFolders)
+        var fixPairs: [String: RenameCandidate] = [:]
+        if renames.enabled, !fixRelevant.isEmpty || !fixLocationRelevant.isEmpty {
+            // Sources and destinations in the order merge-ort meets them.
+            let fixSide = try WalkOrder.candidates(of: fixChanges, otherSideChanged: targetChanged(), walkedWhole: { walkedWhole.contains($0) })
+            fixPairs = try detector.renames(
+                of: fixRelevant.union(fixLocationRelevant), sources: fixSide.sources, destinations: fixSide.destinations,
+                removedFolder: removedFolder(in: input.fix), movedFolders: emptiedFolders)
+        }
+        let fixRenames = fixPairs.filter { fixRelevant.contains($0.key) }
+        let fixFolderRenames = emptiedFolders.isEmpty ? [:] : Self.folderRenames(fixPairs.mapValues(\.path), within: emptiedFolders)
+        let contentRelevant = Set((deleted.map(\.path) + modified.map { $0.newPath! }).filter { ours[$0] == nil })
         var targetRenames: [String: RenameCandidate] = [:]
         var folderRenames: [String: String] = [:]
         if renames.enabled, !contentRelevant.isEmpty || !movedFolders.isEmpty {
-            let side = try Trace.accumulate("diff of the target's side") { try targetSide() }
-            let sources = side.filter { $0.status == .deleted }.map { RenameCandidate(path: $0.oldPath!, entry: $0.old!) }
+            // The target's changes in the order merge-ort meets them.
+            let fixFolders = Self.folders(of: fixChanges)
+            let changes = try Trace.accumulate("diff of the target's side") { try targetSide() }
+            let (sources, destinations) = Trace.accumulate("walk order of the target's side") {
+                WalkOrder.candidates(of: changes, otherSideChanged: { fixFolders.contains($0) }, walkedWhole: { walkedWhole.contains($0) })
+            }
             let locationRelevant = movedFolders.isEmpty ? [] : sources.map(\.path).filter { Self.isInside($0, movedFolders) }
             // A source that matters only for where its folder went is skipped by the similarity
             // step once that is certain: the folder's leading destination has more renames
@@ -139,8 +149,8 @@ struct PathMerge {
             }
             targetRenames = try Trace.accumulate("renames on the target") { try detector.renames(
                 of: contentRelevant.union(locationRelevant), sources: sources,
-                destinations: side.filter { $0.status == .added }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) },
-                removedFolder: removedFolder(in: input.onto), prune: locationOnly.isEmpty ? nil : prune) }
+                destinations: destinations,
+                removedFolder: removedFolder(in: input.onto), movedFolders: movedFolders, prune: locationOnly.isEmpty ? nil : prune) }
             folderRenames = Self.folderRenames(targetRenames.mapValues(\.path), within: movedFolders)
         }
         func claim(_ path: String) throws {
@@ -153,7 +163,10 @@ struct PathMerge {
             let path = source.path
             if let destination = fixRenames[path] {
                 added[destination.path] = nil
-                if try repository.entry(at: destination.path, inTree: input.onto) != nil { throw WholeTreesNeeded("the fix renames onto a file the target has") }
+                // The target's file there is fine when it is the target's own rename of the
+                // same file: both sides renamed it alike (merge-ort: a 1-to-1 rename, merged there).
+                if targetRenames[path]?.path != destination.path,
+                   try repository.entry(at: destination.path, inTree: input.onto) != nil { throw WholeTreesNeeded("the fix renames onto a file the target has") }
                 try claim(destination.path)
                 if let target = ours[path] {
                     // The fix renamed a file the target changed: the change follows the rename
@@ -161,6 +174,10 @@ struct PathMerge {
                     result.updates[path] = .some(nil)
                     let relocated = renames.directoryRenames == .off ? nil : Self.moved(destination.path, by: folderRenames)
                     let resultPath = relocated ?? destination.path
+                    // Moved back to where it was: git 2.39's merge-ort leaves the file at neither
+                    // name and reports no conflict for it (its rename and the target's file
+                    // there collide into one entry, which ends deleted).
+                    if resultPath == path { continue }
                     if relocated != nil {
                         if try repository.entry(at: resultPath, inTree: input.onto) != nil { throw WholeTreesNeeded("a moved file meets a file the target has") }
                         try claim(resultPath)
@@ -233,7 +250,20 @@ struct PathMerge {
         for (path, theirs) in added.sorted(by: { $0.key < $1.key }) {
             if renames.directoryRenames != .off, let moved = Self.moved(path, by: folderRenames), added[moved] == nil,
                !result.holds(moved) {
-                if try repository.entry(at: moved, inTree: input.onto) != nil || hasFileAbove(moved) { throw WholeTreesNeeded("a moved file meets a file the target has") }
+                if let target = try repository.entry(at: moved, inTree: input.onto) {
+                    // A file only the target added there is not in the way (merge-ort:
+                    // path_in_way): the two additions meet, add/add, at the new place.
+                    guard !target.isTree, try input.base.flatMap({ try repository.entry(at: moved, inTree: $0) }) == nil
+                    else { throw WholeTreesNeeded("a moved file meets a file the target has") }
+                    let ours = RenameCandidate(path: moved, entry: target), fix = RenameCandidate(path: path, entry: theirs)
+                    try mergeFile(at: moved, ancestor: nil, ours: ours, theirs: fix, into: result)
+                    if renames.directoryRenames == .conflict, !result.conflicts.contains(where: { $0.path == moved }) {
+                        result.conflicts.append(PathConflict(kind: .fileLocation, path: moved, ancestor: nil, ours: side(ours),
+                            theirs: side(fix), binary: false, mergedText: nil))
+                    }
+                    continue
+                }
+                if try hasFileAbove(moved) { throw WholeTreesNeeded("a moved file meets a file the target has") }
                 if renames.directoryRenames == .move {
                     result.updates[moved] = theirs
                 } else {
@@ -280,6 +310,34 @@ struct PathMerge {
         }
         let tree = try repository.updateTree(input.onto, setting: result.updates.map { ($0.key, $0.value) })
         return PickOutput(tree: tree, conflicts: [], renamedPaths: renamed)
+    }
+
+    /// Every folder above a path the changes name.
+    static func folders(of changes: [PathChange]) -> Set<String> {
+        var result = Set<String>()
+        for change in changes {
+            for path in [change.oldPath, change.newPath].compactMap({ $0 }) {
+                var folder = Substring(path)
+                while let slash = folder.utf8.lastIndex(of: 0x2f) {
+                    folder = folder[..<slash]
+                    guard result.insert(String(folder)).inserted else { break }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Whether the target's side changed anything under a folder: its tree there is not the
+    /// base's (asked once per folder).
+    private func targetChanged() -> (String) throws -> Bool {
+        var known: [String: Bool] = [:]
+        return { folder in
+            if let answer = known[folder] { return answer }
+            let answer = try repository.entry(at: folder, inTree: input.onto)
+                != input.base.flatMap { try repository.entry(at: folder, inTree: $0) }
+            known[folder] = answer
+            return answer
+        }
     }
 
     /// Merges one file: the base's version (nil: added on both sides), the target's and the

@@ -73,7 +73,10 @@ final class PairScores {
 /// "relevant" sources), but with every deletion of that side taking part where git lets
 /// it (exact renames, basename uniqueness).
 ///
-/// 1. Exact renames: for each destination in path order, a source with the same blob
+/// The sources and destinations come in the order git's merge meets them (``WalkOrder``),
+/// which settles ties.
+///
+/// 1. Exact renames: for each destination in that order, a source with the same blob
 ///    (same mode too, unless both are regular files), preferring one with the same
 ///    basename, the earliest on ties. Any source, relevant or not, can take one.
 /// 2. Basename: a relevant source whose basename is unique among the sources left and
@@ -104,10 +107,12 @@ struct RenameDetector {
     /// only matter for a folder whose new place is already certain).
     ///
     /// `removedFolder` says whether a folder of the sources is gone from that side (its
-    /// files' exact renames then guide the basename step).
+    /// files' exact renames then guide the basename step); `movedFolders` are the removed
+    /// folders the other side adds a file directly into (where their subfolders' files went
+    /// counts for them too).
     func renames(of relevant: Set<String>, sources allSources: [RenameCandidate],
                  destinations allDestinations: [RenameCandidate],
-                 removedFolder: (Substring) -> Bool = { _ in false },
+                 removedFolder: (Substring) -> Bool = { _ in false }, movedFolders: Set<String> = [],
                  prune: ((_ found: [String: RenameCandidate], _ unpaired: [String]) -> Set<String>)? = nil)
         throws -> [String: RenameCandidate] {
         guard options.enabled, !relevant.isEmpty else { return [:] }
@@ -116,25 +121,30 @@ struct RenameDetector {
         guard !destinations.isEmpty else { return [:] }
         var found: [String: RenameCandidate] = [:]
         var usedSources = Set<Int>(), matched = Set<Int>()
+        // The source of each destination an exact rename took.
+        var exact: [Int: Int] = [:]
 
         // 1. Exact renames.
         let byBlob = Dictionary(grouping: sources.indices, by: { sources[$0].entry.blob })
         for (d, destination) in destinations.enumerated() {
             guard let same = byBlob[destination.entry.blob] else { continue }
-            let usable = same.prefix(100).filter { s in
+            // git looks at no more than 100 of the sources it could take (find_identical_files).
+            let usable = same.lazy.filter { s in
                 !usedSources.contains(s)
                     && (sources[s].entry.mode == destination.entry.mode || (sources[s].entry.isRegularFile && destination.entry.isRegularFile))
-            }
+            }.prefix(100)
             guard let s = usable.first(where: { Self.basename(sources[$0].path) == Self.basename(destination.path) }) ?? usable.first
             else { continue }
             usedSources.insert(s)
             matched.insert(d)
+            exact[d] = s
             found[sources[s].path] = destination
         }
 
         // 2. Same basename, unique on both sides.
-        let leftSources = sources.indices.filter { !usedSources.contains($0) && sources[$0].entry.isRegularFile }
-        var leftDestinations = destinations.indices.filter { !matched.contains($0) && destinations[$0].entry.isRegularFile }
+        // Every file left counts for uniqueness, whatever its type (only regular files pair).
+        let leftSources = sources.indices.filter { !usedSources.contains($0) }
+        var leftDestinations = destinations.indices.filter { !matched.contains($0) }
         // Only the basenames of relevant sources matter: count just those.
         let names = Set(leftSources.lazy.filter { relevant.contains(sources[$0].path) }.map { Self.basename(sources[$0].path) })
         func unique(_ indices: [Int], _ list: [RenameCandidate]) -> [Substring: Int] {
@@ -148,21 +158,22 @@ struct RenameDetector {
         let sourceNames = unique(leftSources, sources), destinationNames = unique(leftDestinations, destinations)
         // Where a basename is not unique, git guesses the folder the file went to from where
         // the exact renames of its folder's files went (diffcore-rename.c: idx_possible_rename).
-        var guesses: [Substring: [Substring: Int]] = [:]
-        for (old, new) in found where removedFolder(Self.folder(old)) {
-            guesses[Self.folder(old), default: [:]][Self.folder(new.path), default: 0] += 1
+        var counts = FolderCounts()
+        for d in destinations.indices {
+            if let s = exact[d] { counts.count(sources[s].path, destinations[d].path, removedFolder: removedFolder, movedFolders: movedFolders) }
         }
+        lazy var guesses = counts.leaders()
         lazy var destinationIndex = Dictionary(destinations.indices.map { (destinations[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
         for s in leftSources where relevant.contains(sources[s].path) {
             let name = Self.basename(sources[s].path)
             guard let unique = destinationNames[name] else { continue }
             var d = unique
             if sourceNames[name] != s || unique < 0 {
-                guard let counts = guesses[Self.folder(sources[s].path)], let best = counts.max(by: { $0.value < $1.value })?.key,
+                guard let best = guesses[String(Self.folder(sources[s].path))],
                       let guessed = destinationIndex[best.isEmpty ? String(name) : best + "/" + name] else { continue }
                 d = guessed
             }
-            guard !matched.contains(d), destinations[d].entry.isRegularFile else { continue }
+            guard !matched.contains(d), sources[s].entry.isRegularFile, destinations[d].entry.isRegularFile else { continue }
             if score(sources[s], destinations[d], minimum: basenameMinimumScore) >= basenameMinimumScore {
                 usedSources.insert(s)
                 matched.insert(d)
@@ -180,34 +191,52 @@ struct RenameDetector {
         guard !wanted.isEmpty, !leftDestinations.isEmpty,
               wanted.count * leftDestinations.count <= options.limit * options.limit else { return found }
         // Signatures read once for this search, not once per pair.
-        let sourceSignatures = wanted.map { cache.signature(of: sources[$0].entry.blob, in: repository) }
+        let sourceSignatures = wanted.map { sources[$0].entry.isRegularFile ? cache.signature(of: sources[$0].entry.blob, in: repository) : nil }
+        typealias Candidate = (score: Int, sameName: Bool, source: Int, destination: Int)
+        var pairs: [Candidate] = []
+        // Basenames as numbers, compared once per pair.
+        var nameIDs: [Substring: Int] = [:]
+        func nameID(_ path: String) -> Int {
+            let name = Self.basename(path)
+            if let id = nameIDs[name] { return id }
+            nameIDs[name] = nameIDs.count
+            return nameIDs.count - 1
+        }
+        let wantedNames = wanted.map { nameID(sources[$0].path) }
         let sourceSizes = sourceSignatures.compactMap { $0?.size }
-        var pairs: [(score: Int, sameName: Bool, source: Int, destination: Int)] = []
         for d in leftDestinations {
-            // Content is read only for a destination whose size lets some source match it.
-            guard let size = cache.size(of: destinations[d].entry.blob, in: repository),
+            // Content is read only for a destination whose size lets some source reach the
+            // minimum score: every pair of any other scores 0 and is never taken.
+            guard destinations[d].entry.isRegularFile, let size = cache.size(of: destinations[d].entry.blob, in: repository),
                   sourceSizes.contains(where: { sizesMayMatch($0, size) }),
                   let destinationSignature = cache.signature(of: destinations[d].entry.blob, in: repository) else { continue }
-            var best: [(score: Int, sameName: Bool, source: Int, destination: Int)] = []
+            let destinationName = nameID(destinations[d].path)
+            // The 4 best sources for this destination (git: NUM_CANDIDATE_PER_DST), in git's
+            // slots: every source is a candidate, however low its score (0 for a pair git
+            // does not compare), and takes the place of the first worst one when better
+            // (record_if_better); the slots' order breaks ties below.
+            // An empty slot scores -1: below every candidate.
+            var slots = [Candidate](repeating: (-1, false, -1, d), count: 4)
             for (k, s) in wanted.enumerated() {
-                guard let sourceSignature = sourceSignatures[k] else { continue }
-                // git's early size test first: most pairs end here, before any lookup.
-                guard sizesMayMatch(sourceSignature.size, destinationSignature.size) else { continue }
-                let key = BlobPair(source: sources[s].entry.blob, destination: destinations[d].entry.blob)
-                let value: Int
-                if let known = scores[key] {
-                    value = known
-                } else {
-                    value = sourceSignature.score(against: destinationSignature, minimumScore: minimumScore)
-                    scores[key] = value
+                var value = 0
+                if let sourceSignature = sourceSignatures[k] {
+                    // git's early size test first: most pairs end here, before any lookup.
+                    if sizesMayMatch(sourceSignature.size, destinationSignature.size) {
+                        let key = BlobPair(source: sources[s].entry.blob, destination: destinations[d].entry.blob)
+                        if let known = scores[key] {
+                            value = known
+                        } else {
+                            value = sourceSignature.score(against: destinationSignature, minimumScore: minimumScore)
+                            scores[key] = value
+                        }
+                    }
                 }
-                guard value >= minimumScore else { continue }
-                let pair = (value, Self.basename(sources[s].path) == Self.basename(destinations[d].path), s, d)
-                // Keep the 4 best for this destination (git: NUM_CANDIDATE_PER_DST).
-                if best.count < 4 { best.append(pair) } else if let worst = best.indices.min(by: { best[$0].score < best[$1].score }),
-                    best[worst].score < value { best[worst] = pair }
+                let candidate = (value, wantedNames[k] == destinationName, s, d)
+                var worst = 0
+                for i in 1..<slots.count where Self.isWorse(slots[i], than: slots[worst]) { worst = i }
+                if Self.isWorse(slots[worst], than: candidate) { slots[worst] = candidate }
             }
-            pairs += best
+            pairs += slots.filter { $0.score >= minimumScore }
         }
         // Best score first, a same-basename pair before others; stable otherwise.
         let order = pairs.indices.sorted { a, b in
@@ -224,6 +253,14 @@ struct RenameDetector {
             found[sources[pair.source].path] = destinations[pair.destination]
         }
         return found
+    }
+
+    /// Whether candidate `a` ranks below `b`: a lower score (an empty slot's -1 below all),
+    /// then a different basename (diffcore-rename.c: score_compare).
+    @inline(__always)
+    private static func isWorse(_ a: (score: Int, sameName: Bool, source: Int, destination: Int),
+                                than b: (score: Int, sameName: Bool, source: Int, destination: Int)) -> Bool {
+        a.score != b.score ? a.score < b.score : !a.sameName && b.sameName
     }
 
     /// git's score, 0...60,000 (MAX_SCORE), of a pair.
@@ -253,5 +290,56 @@ struct RenameDetector {
 
     static func basename(_ path: String) -> Substring {
         path.utf8.lastIndex(of: 0x2f).map { path[path.index(after: $0)...] } ?? Substring(path)
+    }
+}
+
+/// How many renames went from each removed folder to each other folder, as git counts them
+/// (diffcore-rename.c: update_dir_rename_counts, get_highest_rename_path).
+struct FolderCounts {
+    /// Per removed folder, the count of each destination folder, in the order first counted.
+    private var counts: [String: (order: [String], count: [String: Int])] = [:]
+
+    /// Counts the rename `old` → `new`: for the old file's folder if that side removed it,
+    /// then, while the names stripped off both paths are the same and the folder is in a
+    /// moved folder's tree, for each folder above it that is itself moved.
+    mutating func count(_ old: String, _ new: String, removedFolder: (Substring) -> Bool, movedFolders: Set<String>) {
+        var (from, to) = (Substring(old), Substring(new))
+        var first = true
+        while true {
+            let (fromParent, fromName) = Self.split(from), (toParent, toName) = Self.split(to)
+            guard removedFolder(fromParent) else { return }
+            if !first, fromName != toName { return }
+            let moved = movedFolders.contains(String(fromParent))
+            if moved || first { add(String(fromParent), String(toParent)) }
+            first = false
+            guard moved || PathMerge.isInside(String(fromParent), movedFolders), !fromParent.isEmpty, !toParent.isEmpty else { return }
+            (from, to) = (fromParent, toParent)
+        }
+    }
+
+    private mutating func add(_ from: String, _ to: String) {
+        if counts[from] == nil { counts[from] = ([], [:]) }
+        if counts[from]!.count[to] == nil { counts[from]!.order.append(to) }
+        counts[from]!.count[to, default: 0] += 1
+    }
+
+    /// Each folder's destination with the most renames; on a tie the first in git's hash
+    /// map order.
+    func leaders() -> [String: String] {
+        counts.mapValues { folder in
+            var order = GitHashMapOrder()
+            folder.order.forEach { order.insert($0) }
+            var best: String?, most = 0
+            for destination in order.iterationOrder where folder.count[destination]! > most {
+                (best, most) = (destination, folder.count[destination]!)
+            }
+            return best!
+        }
+    }
+
+    /// A path's folder ("" at the top) and name.
+    private static func split(_ path: Substring) -> (Substring, Substring) {
+        guard let slash = path.utf8.lastIndex(of: 0x2f) else { return ("", path) }
+        return (path[..<slash], path[path.index(after: slash)...])
     }
 }
