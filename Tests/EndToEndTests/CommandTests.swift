@@ -228,6 +228,17 @@ struct CommandTests {
         #expect(out.stdout.contains("target   release/1.0"))
     }
 
+    @Test("git -c settings reach git backport, as they reach git's own commands")
+    func gitDashC() throws {
+        let f = try sample()
+        let directory = URL(fileURLWithPath: binary).deletingLastPathComponent().path
+        let path = directory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin")
+        let out = try run("/usr/bin/git", ["-c", "backport.exclude=release/1.0", "backport", "branches"], in: f.path, environment: ["PATH": path])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("skipped  release/1.0"))
+        #expect(out.stdout.contains("target   release/1.1"))
+    }
+
     @Test("GIT_DIR names the repository, as it does for git")
     func gitDir() throws {
         let f = try sample()

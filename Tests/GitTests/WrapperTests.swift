@@ -176,6 +176,16 @@ struct WrapperTests {
         #expect(try repo.changes(from: nil, to: try repo.treeID(ofCommit: OID(hex: before)!)).count == 9)
     }
 
+    @Test("git's command-line settings (git -c) are read as git passes them on")
+    func commandLineConfig() throws {
+        let entries = Config.parameters("'backport.maxage'='0' 'core.pager'='it'\\''s less' 'a.flag' 'old.style=yes'")
+        #expect(entries.map(\.key) == ["backport.maxage", "core.pager", "a.flag", "old.style"])
+        #expect(entries.map(\.value) == ["0", "it's less", "true", "yes"])
+        let both = Config.commandLineEntries(["GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "x.y", "GIT_CONFIG_VALUE_0": "1",
+                                              "GIT_CONFIG_PARAMETERS": "'x.y'='2'"])
+        #expect(both.map(\.value) == ["1", "2"])
+    }
+
     @Test("Configuration files in git-config syntax, single and multi-valued")
     func config() throws {
         let c = try Config.parse(Array("[backport]\n\tsource = trunk\n\ttarget = a-*\n\ttarget = b-*\n\tflag = yes\n".utf8))
