@@ -23,9 +23,9 @@ struct PathError: Error {
 ///   (add/add, an empty base).
 ///
 /// Each file's merge: a side that left it as the base had it gives way to the other
-/// side; modes merge the same way; content changed on both sides is a three-way text
-/// merge with libgit2's defaults (the same as `git_merge_trees`), binary content and
-/// symlinks changed on both sides conflict, submodules moved on both sides conflict.
+/// side; modes merge the same way; content changed on both sides is git's own three-way
+/// text merge (`TextMerge`: histogram diff, as merge-ort), binary content and symlinks
+/// changed on both sides conflict, submodules moved on both sides conflict.
 ///
 /// ``run()`` returns nil, and the caller merges whole trees, where this reasoning does not
 /// reach: a path that is a file on one side and a folder on the other, a file whose type
