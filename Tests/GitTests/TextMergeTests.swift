@@ -171,7 +171,8 @@ struct TextMergeTests {
     }
 
     /// Commits each triple (`p<n>` the base, `o<n>` and `t<n>` on it) with one
-    /// `git fast-import`; returns each base commit's short id (git's `|||||||` label).
+    /// `git fast-import`; returns each base commit's id (git's `|||||||` label, in full with
+    /// `core.abbrev=40`, so that it does not depend on the objects the merges write).
     private static func commitTriples(_ triples: [Triple], in f: Fixture) throws -> [String] {
         var stream: [UInt8] = []
         func add(_ string: String) { stream += Array(string.utf8) }
@@ -187,7 +188,7 @@ struct TextMergeTests {
         try Data(stream).write(to: URL(fileURLWithPath: f.path + "/stream"))
         let imported = try run("/bin/sh", ["-c", "git fast-import --quiet < stream"], in: f.path)
         try #require(imported.status == 0, "git fast-import: \(imported.stderr)")
-        let refs = try f.git("for-each-ref", "--format=%(refname:short) %(objectname:short)", "refs/heads/p*")
+        let refs = try f.git("for-each-ref", "--format=%(refname:short) %(objectname)", "refs/heads/p*")
         var shortIds: [String: String] = [:]
         for line in refs.split(separator: "\n") {
             let parts = line.split(separator: " ")
@@ -200,7 +201,7 @@ struct TextMergeTests {
     /// result (with conflict markers when the merge is not clean).
     private static func gitMerges(count: Int, style: String, in f: Fixture) throws -> [(clean: Bool, content: [UInt8])] {
         try (0..<count).map { "o\($0) t\($0)\n" }.joined().write(toFile: f.path + "/merges", atomically: true, encoding: .utf8)
-        let merged = try run("/bin/sh", ["-c", "git -c merge.conflictStyle=\(style) merge-tree --stdin --write-tree < merges"], in: f.path)
+        let merged = try run("/bin/sh", ["-c", "git -c core.abbrev=40 -c merge.conflictStyle=\(style) merge-tree --stdin --write-tree < merges"], in: f.path)
         // Each merge: its status (1 clean), its tree, then for a conflicted merge its
         // conflicted entries and its messages, each list ended by an empty field.
         var fields = merged.stdout.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)[...]
