@@ -167,8 +167,9 @@ extension DiffEnvironment {
         var reduced = ReducedFile()
         reduced.indices.reserveCapacity(range.count)
         reduced.classes.reserveCapacity(range.count)
+        let runs = KindRuns(kinds, range)
         for i in range {
-            if kinds[i] == 1 || (kinds[i] == 2 && !Self.cleanMultimatch(kinds, i, range.lowerBound, range.upperBound - 1)) {
+            if kinds[i] == 1 || (kinds[i] == 2 && !runs.cleanMultimatch(i)) {
                 reduced.indices.append(i)
                 reduced.classes.append(file.classes[i])
             } else {
@@ -177,27 +178,61 @@ extension DiffEnvironment {
         }
         return reduced
     }
+}
+
+/// What `xdl_clean_mmatch` reads of the kinds of `range`, counted once: how many lines of
+/// kind 0 come before each line, and where the nearest lines of kind 1 are. git walks the
+/// lines around each many-matched line instead (up to 100 each way); the counts are the
+/// same, found without the walk.
+private struct KindRuns {
+    let range: Range<Int>
+    /// `zeros[k - range.lowerBound]`: the lines of kind 0 in `range.lowerBound ..< k`.
+    private var zeros: [Int]
+    /// `previousOne[i - range.lowerBound]`: the last line of kind 1 before `i` (or
+    /// `range.lowerBound - 1`); `nextOne`: the first after `i` (or `range.upperBound`).
+    private var previousOne: [Int]
+    private var nextOne: [Int]
+
+    init(_ kinds: [UInt8], _ range: Range<Int>) {
+        self.range = range
+        let lo = range.lowerBound
+        zeros = [Int](repeating: 0, count: range.count + 1)
+        previousOne = [Int](repeating: lo - 1, count: range.count)
+        nextOne = [Int](repeating: range.upperBound, count: range.count)
+        var last = lo - 1
+        for i in range {
+            zeros[i - lo + 1] = zeros[i - lo] + (kinds[i] == 0 ? 1 : 0)
+            previousOne[i - lo] = last
+            if kinds[i] == 1 { last = i }
+        }
+        var next = range.upperBound
+        for i in range.reversed() {
+            nextOne[i - lo] = next
+            if kinds[i] == 1 { next = i }
+        }
+    }
+
+    /// The lines of kind 0 in `lines`.
+    private func zeros(in lines: Range<Int>) -> Int {
+        zeros[lines.upperBound - range.lowerBound] - zeros[lines.lowerBound - range.lowerBound]
+    }
 
     /// `xdl_clean_mmatch`: true when the many-matched line `i` sits in a run of unmatched
-    /// and many-matched lines long enough (and unmatched enough) to discard it.
-    private static func cleanMultimatch(_ dis: [UInt8], _ i: Int, _ s: Int, _ e: Int) -> Bool {
-        let s = i - s > similarScanWindow ? i - similarScanWindow : s
-        let e = e - i > similarScanWindow ? i + similarScanWindow : e
-        var r = 1, rdis0 = 0, rpdis0 = 1
-        while i - r >= s {
-            if dis[i - r] == 0 { rdis0 += 1 } else if dis[i - r] == 2 { rpdis0 += 1 } else { break }
-            r += 1
-        }
+    /// and many-matched lines (at most 100 each way, within `range`) long enough, and
+    /// unmatched enough, to discard it.
+    func cleanMultimatch(_ i: Int) -> Bool {
+        let lo = range.lowerBound
+        // The run before i: lines of kind 0 or 2 back to a line of kind 1 or the window's edge.
+        let before = min(i - 1 - previousOne[i - lo], i - max(lo, i - similarScanWindow))
+        let rdis0 = zeros(in: (i - before)..<i)
         if rdis0 == 0 { return false }
-        r = 1
-        var rdis1 = 0, rpdis1 = 1
-        while i + r <= e {
-            if dis[i + r] == 0 { rdis1 += 1 } else if dis[i + r] == 2 { rpdis1 += 1 } else { break }
-            r += 1
-        }
+        let rpdis0 = 1 + before - rdis0
+        // The run after i, the same way.
+        let after = min(nextOne[i - lo] - i - 1, min(range.upperBound - 1, i + similarScanWindow) - i)
+        let rdis1 = zeros(in: (i + 1)..<(i + 1 + after))
         if rdis1 == 0 { return false }
-        rdis1 += rdis0
-        rpdis1 += rpdis0
-        return rpdis1 * keptDiscardRun < rpdis1 + rdis1
+        let rpdis1 = 1 + after - rdis1
+        let discarded = rdis0 + rdis1, multimatched = rpdis0 + rpdis1
+        return multimatched * keptDiscardRun < multimatched + discarded
     }
 }
