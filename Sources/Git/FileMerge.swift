@@ -77,17 +77,18 @@ extension Repository {
     /// `merge` conflict style, markers of 7), with `<<<<<<< ours-label` and
     /// `>>>>>>> theirs-label` on the markers. Nil when a version is binary (libgit2's test:
     /// `git_blob_is_binary`), which that merge settles differently. A nil `ancestor` merges
-    /// two files added on both sides (an empty base, as git does). `path` and `mode` name
-    /// the file; they do not change the merge.
+    /// two files added on both sides (an empty base, as git does). `favor` settles conflicts
+    /// (`.union` for a `merge=union` file). `path` and `mode` name the file; they do not
+    /// change the merge.
     public func mergeTextFile(path: String, mode: UInt32, ancestor: OID?, ours: OID, theirs: OID,
-                              labels: (ours: String, theirs: String)) throws -> FileMerge? {
+                              labels: (ours: String, theirs: String), favor: TextMerge.Favor = .none) throws -> FileMerge? {
         try withOptionalBlob(ancestor) { a in
             try withBlob(ours) { o in
                 try withBlob(theirs) { t in
                     if [a, o, t].contains(where: { $0.map { git_blob_is_binary($0) == 1 } ?? false }) { return nil }
                     do {
                         let result = try TextMerge.merge(base: Self.content(of: a), ours: Self.content(of: o), theirs: Self.content(of: t),
-                                                         labels: (labels.ours, labels.theirs, nil))
+                                                         labels: (labels.ours, labels.theirs, nil), favor: favor)
                         return FileMerge(automergeable: result.conflicts == 0, content: result.content)
                     } catch is TextMerge.Failure {
                         throw GitError(code: -1, message: "the text merge of '\(path)' failed, as git's merge would", function: "xdl_merge")
