@@ -72,40 +72,36 @@ extension Repository {
         }
     }
 
-    /// Merges three versions of one file's content, as the merge of trees does for a text
-    /// file changed on both sides (same options: `git_merge_file_options` defaults), with the
-    /// given labels on the conflict markers. Nil when a version is binary (git's test:
-    /// `git_blob_is_binary`), which that merge settles differently. Wraps `git_merge_file`.
-    /// A nil `ancestor` merges two files added on both sides (an empty base, as git does).
+    /// Merges three versions of one file's content as git's merge (merge-ort) does for a
+    /// text file changed on both sides: ``TextMerge`` (histogram diff, zealous merge, the
+    /// `merge` conflict style, markers of 7), with `<<<<<<< ours-label` and
+    /// `>>>>>>> theirs-label` on the markers. Nil when a version is binary (libgit2's test:
+    /// `git_blob_is_binary`), which that merge settles differently. A nil `ancestor` merges
+    /// two files added on both sides (an empty base, as git does). `favor` settles conflicts
+    /// (`.union` for a `merge=union` file). `path` and `mode` name the file; they do not
+    /// change the merge.
     public func mergeTextFile(path: String, mode: UInt32, ancestor: OID?, ours: OID, theirs: OID,
-                              labels: (ours: String, theirs: String)) throws -> FileMerge? {
+                              labels: (ours: String, theirs: String), favor: TextMerge.Favor = .none) throws -> FileMerge? {
         try withOptionalBlob(ancestor) { a in
             try withBlob(ours) { o in
                 try withBlob(theirs) { t in
                     if [a, o, t].contains(where: { $0.map { git_blob_is_binary($0) == 1 } ?? false }) { return nil }
-                    return try PathCoding.withCString(path) { cPath in
-                        func input(_ blob: OpaquePointer?) throws -> git_merge_file_input {
-                            var input = git_merge_file_input()
-                            try call("git_merge_file_input_init") { git_merge_file_input_init(&input, UInt32(GIT_MERGE_FILE_INPUT_VERSION)) }
-                            guard let blob else { return input }
-                            input.ptr = git_blob_rawcontent(blob)?.assumingMemoryBound(to: CChar.self)
-                            input.size = Int(git_blob_rawsize(blob))
-                            input.path = cPath
-                            input.mode = mode
-                            return input
-                        }
-                        var ancestorInput = try input(a), oursInput = try input(o), theirsInput = try input(t)
-                        var result = git_merge_file_result()
-                        try withMergeFileOptions(labels: labels) { options in
-                            try call("git_merge_file") { git_merge_file(&result, &ancestorInput, &oursInput, &theirsInput, &options) }
-                        }
-                        defer { git_merge_file_result_free(&result) }
-                        let content = result.ptr.map { Array(UnsafeRawBufferPointer(start: $0, count: result.len)) } ?? []
-                        return FileMerge(automergeable: result.automergeable == 1, content: content)
+                    do {
+                        let result = try TextMerge.merge(base: Self.content(of: a), ours: Self.content(of: o), theirs: Self.content(of: t),
+                                                         labels: (labels.ours, labels.theirs, nil), favor: favor)
+                        return FileMerge(automergeable: result.conflicts == 0, content: result.content)
+                    } catch is TextMerge.Failure {
+                        throw GitError(code: -1, message: "the text merge of '\(path)' failed, as git's merge would", function: "xdl_merge")
                     }
                 }
             }
         }
+    }
+
+    /// A blob's bytes (none for no blob). Wraps `git_blob_rawcontent`.
+    private static func content(of blob: OpaquePointer?) -> [UInt8] {
+        guard let blob, let bytes = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: Int(git_blob_rawsize(blob))))
     }
 
     /// Writes a blob (to memory after ``useInMemoryObjectStore()``).

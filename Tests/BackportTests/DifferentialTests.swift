@@ -278,6 +278,27 @@ extension DifferentialTests {
         }
     }
 
+    @Test("A merge=union file merges as git's union merge does (histogram diff, not libgit2's Myers)")
+    func unionMerge() throws {
+        let f = try baseFixture()
+        try f.write(".gitattributes", "u.txt merge=union\n")
+        try f.write("u.txt", "}\na\nb\nb\na\n")
+        try f.commit("union file")
+        try f.git("branch", "-f", "release/1.0")
+        try f.write("u.txt", "}\na\n")
+        try f.commit("change u\n\nBackport-To: 1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.write("u.txt", "b\n}\n")
+        try f.commit("release change to u")
+        try f.git("checkout", "-q", "main")
+        let p = try plan(f) { $0.independent = true }
+        let result = try #require(p.result("change u", on: "release/1.0"))
+        #expect(result.outcome == .clean)
+        #expect(try assertAgreesWithGit(f, p) == 1)
+        // git's union joins "b\n}\n" and "}\na\n" as "b\n}\na\n" (the tree compared above);
+        // a Myers union (git merge-file --union, libgit2's merge of trees) gives "b\n}\n}\na\n".
+    }
+
     @Test("A stacked pick that changes .gitattributes changes how the next pick merges")
     func stackedAttributes() throws {
         let f = try baseFixture()

@@ -23,13 +23,14 @@ struct PathError: Error {
 ///   (add/add, an empty base).
 ///
 /// Each file's merge: a side that left it as the base had it gives way to the other
-/// side; modes merge the same way; content changed on both sides is a three-way text
-/// merge with libgit2's defaults (the same as `git_merge_trees`), binary content and
-/// symlinks changed on both sides conflict, submodules moved on both sides conflict.
+/// side; modes merge the same way; content changed on both sides is git's own three-way
+/// text merge (`TextMerge`: histogram diff, as merge-ort; both sides of each conflict for a
+/// `merge=union` file), binary content and symlinks changed on both sides conflict,
+/// submodules moved on both sides conflict.
 ///
 /// ``run()`` returns nil, and the caller merges whole trees, where this reasoning does not
 /// reach: a path that is a file on one side and a folder on the other, a file whose type
-/// changes, a merge driver set by attributes, two files meeting at one path.
+/// changes, a merge driver other than `union` set by attributes, two files meeting at one path.
 struct PathMerge {
     let repository: Repository
     let input: PickInput
@@ -374,13 +375,16 @@ struct PathMerge {
         }
         // Submodules and symlinks changed on both sides are not merged line by line.
         if o.isSubmodule || o.isSymlink { return conflict(binary: false, text: nil) }
-        // A merge driver (or `-merge`, `binary`) chosen by the target's attributes.
-        if try repository.mergeAttribute(for: path) != nil { throw WholeTreesNeeded("a merge driver") }
+        // A merge driver (or `-merge`, `binary`) chosen by the target's attributes; `union`
+        // is the text merge taking both sides of each conflict, done here as git does it.
+        let driver = try repository.mergeAttribute(for: path)
+        if let driver, driver != "union" { throw WholeTreesNeeded("a merge driver") }
         // Where the sides name the file differently, the markers say which name (as git's do).
         let labels = ours.path == theirs.path ? input.labels
             : (input.labels.ours + ":" + ours.path, input.labels.theirs + ":" + theirs.path)
         guard let merged = try repository.mergeTextFile(path: path, mode: mode, ancestor: base?.blob, ours: o.blob,
-                                                        theirs: t.blob, labels: labels) else {
+                                                        theirs: t.blob, labels: labels, favor: driver == nil ? .none : .union) else {
+            if driver != nil { throw WholeTreesNeeded("a union merge of binary content") }
             return conflict(binary: true, text: nil)
         }
         if merged.automergeable {
