@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "BackportTests", dependencies: ["Backport", "Git", "TestSupport"]),
         // Runs the built binary: depends on it so `swift test` builds it first.
-        .testTarget(name: "EndToEndTests", dependencies: ["git-backport", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["git-backport", "TestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

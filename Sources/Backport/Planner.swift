@@ -28,6 +28,12 @@ public struct PlanOptions: Sendable {
     /// Called with a line for the user about the choices made for them (release branches
     /// taken from `origin`, branches skipped as dead): for standard error.
     public var notice: (@Sendable (String) -> Void)?
+    /// How conflicted files are written (`--diff3`, `--zdiff3`); nil: git's
+    /// `merge.conflictStyle`, else `merge`.
+    public var conflictStyle: TextMerge.Style?
+    /// Keep each pick's marked-up conflicted files and a clean pick's patch (``PickDetail``),
+    /// for `preview`.
+    public var keepDetails = false
 
     public init() {}
 }
@@ -144,6 +150,7 @@ public struct Planner {
         let gitDirectory = repository.gitDirectory
         let renames = try RenameOptions(config: repository.config())
         let similarity = SimilarityCache()
+        let style = try options.conflictStyle ?? Self.conflictStyle(repository.config())
         let perTargetWork = targets.map { target in work.filter { $0.targets.contains(target.branch.name) } }
         let counter = PickCounter(total: perTargetWork.map(\.count).reduce(0, +), report: options.progress)
         let runs = Self.runs(perTargetWork, jobs: options.jobs, independent: options.independent, work: work)
@@ -152,7 +159,7 @@ public struct Planner {
                 try Trace.measure("picks onto \(targets[run.target].name)") {
                     let picker = Picker(gitDirectory: gitDirectory, renames: renames, pathByPath: options.fastPath, similarity: similarity)
                     let targetRun = try TargetRun(picker: picker, target: targets[run.target], history: histories[run.target],
-                                                  stacked: !options.independent)
+                                                  stacked: !options.independent, conflictStyle: style, keepDetails: options.keepDetails)
                     return try targetRun.run(Array(perTargetWork[run.target][run.candidates]), onResult: counter.advance)
                 }
             }
@@ -183,6 +190,16 @@ public struct Planner {
                 byCommit.compactMap { $0[item.commit.id] }
             }
         )
+    }
+
+    /// git's `merge.conflictStyle`: `merge` (the default), `diff3` or `zdiff3`.
+    static func conflictStyle(_ config: Config) throws -> TextMerge.Style {
+        switch try config.string("merge.conflictStyle")?.lowercased() {
+        case nil, "merge": return .merge
+        case "diff3": return .diff3
+        case "zdiff3": return .zdiff3
+        case let other?: throw BackportError.invalidInput("merge.conflictStyle '\(other)': expected merge, diff3 or zdiff3")
+        }
     }
 
     /// One line each for what a user would not expect of the targets found: release

@@ -136,3 +136,33 @@ struct TreeItem {
     var isTree: Bool { mode == 0o040000 }
     var entry: TreeEntry { TreeEntry(blob: id, mode: mode) }
 }
+
+extension Repository {
+    /// What changes from tree `old` to tree `new` as `git diff` shows it (renames found,
+    /// as `diff.renames` does by default), and its `--stat` lines. Wraps
+    /// `git_diff_tree_to_tree`, `git_diff_find_similar`, `git_diff_to_buf` and
+    /// `git_diff_stats_to_buf`.
+    public func patch(from old: OID, to new: OID, statWidth: Int = 80) throws -> (patch: String, stat: String) {
+        try withTree(old) { oldTree in
+            try withTree(new) { newTree in
+                var diff: OpaquePointer?
+                try call("git_diff_tree_to_tree") { git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, nil) }
+                defer { git_diff_free(diff) }
+                try call("git_diff_find_similar") { git_diff_find_similar(diff, nil) }
+                var buffer = git_buf()
+                try call("git_diff_to_buf") { git_diff_to_buf(&buffer, diff, GIT_DIFF_FORMAT_PATCH) }
+                let patch = buffer.ptr.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: buffer.size), as: UTF8.self) } ?? ""
+                git_buf_dispose(&buffer)
+                var stats: OpaquePointer?
+                try call("git_diff_get_stats") { git_diff_get_stats(&stats, diff) }
+                defer { git_diff_stats_free(stats) }
+                var statBuffer = git_buf()
+                let format = git_diff_stats_format_t(GIT_DIFF_STATS_FULL.rawValue | GIT_DIFF_STATS_INCLUDE_SUMMARY.rawValue)
+                try call("git_diff_stats_to_buf") { git_diff_stats_to_buf(&statBuffer, stats, format, statWidth) }
+                defer { git_buf_dispose(&statBuffer) }
+                let stat = statBuffer.ptr.map { String(cString: $0) } ?? ""
+                return (patch, stat)
+            }
+        }
+    }
+}

@@ -81,14 +81,15 @@ extension Repository {
     /// (`.union` for a `merge=union` file). `path` and `mode` name the file; they do not
     /// change the merge.
     public func mergeTextFile(path: String, mode: UInt32, ancestor: OID?, ours: OID, theirs: OID,
-                              labels: (ours: String, theirs: String), favor: TextMerge.Favor = .none) throws -> FileMerge? {
+                              labels: (ours: String, theirs: String), baseLabel: String? = nil,
+                              style: TextMerge.Style = .merge, favor: TextMerge.Favor = .none) throws -> FileMerge? {
         try withOptionalBlob(ancestor) { a in
             try withBlob(ours) { o in
                 try withBlob(theirs) { t in
                     if [a, o, t].contains(where: { $0.map { git_blob_is_binary($0) == 1 } ?? false }) { return nil }
                     do {
                         let result = try TextMerge.merge(base: Self.content(of: a), ours: Self.content(of: o), theirs: Self.content(of: t),
-                                                         labels: (labels.ours, labels.theirs, nil), favor: favor)
+                                                         labels: (labels.ours, labels.theirs, baseLabel), style: style, favor: favor)
                         return FileMerge(automergeable: result.conflicts == 0, content: result.content)
                     } catch is TextMerge.Failure {
                         throw GitError(code: -1, message: "the text merge of '\(path)' failed, as git's merge would", function: "xdl_merge")

@@ -71,11 +71,15 @@ public enum PathCoding {
     /// terminal: bytes that are not UTF-8 and control characters (escape sequences could
     /// clear the screen, retitle the window or forge a hyperlink) written `\xNN`, C1
     /// controls and bidirectional overrides (which reorder what is shown) `\u{NNNN}`.
-    public static func displayed(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+    /// With `keepingLines`, tabs and line ends stay as they are (file content, a patch).
+    public static func displayed(_ text: String, keepingLines: Bool = false) -> String {
+        let kept: (Unicode.Scalar) -> Bool = { keepingLines && ($0 == "\n" || $0 == "\t" || $0 == "\r") }
+        guard text.unicodeScalars.contains(where: { needsEscape($0) && !kept($0) }) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
-            if scalar.value >= escapeBase {
+            if kept(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else if scalar.value >= escapeBase {
                 out += "\\x" + String(scalar.value - escapeBase, radix: 16, uppercase: false).leftPadded(to: 2)
             } else if scalar.value < 0x20 || scalar.value == 0x7F {
                 out += "\\x" + String(scalar.value, radix: 16, uppercase: false).leftPadded(to: 2)

@@ -298,3 +298,60 @@ struct SchemaTests {
         #expect(check.stdout.hasPrefix("report valid"))
     }
 }
+
+@Suite("git backport preview")
+struct PreviewTests {
+    /// The sides of each conflict region of a file git left conflicted.
+    static func sides(_ text: String) -> [[String]] {
+        var regions: [[String]] = [], current: [String]? = nil
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("<<<<<<<") { current = ["ours"]; continue }
+            if line.hasPrefix("|||||||") { current?.append("base"); continue }
+            if line == "=======" { current?.append("theirs"); continue }
+            if line.hasPrefix(">>>>>>>") { regions.append(current ?? []); current = nil; continue }
+            current?.append(line)
+        }
+        return regions
+    }
+
+    @Test("Conflict regions are the ones git cherry-pick leaves in the file", arguments: ["merge", "diff3", "zdiff3"])
+    func regionsAsGit(style: String) throws {
+        let f = try sample()
+        let flags = style == "merge" ? [] : ["--\(style)"]
+        let out = try backport(["preview", "607a291985", "--onto", "release/1.0", "--format", "json"] + flags, in: f.path)
+        #expect(out.status == 0, "\(out.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any]
+        let pick = ((json["targets"] as! [[String: Any]])[0]["picks"] as! [[String: Any]])[0]
+        #expect(pick["outcome"] as? String == "conflicted")
+        let conflict = (pick["conflicts"] as! [[String: Any]])[0]
+        let ours = (conflict["regions"] as! [[String: Any]]).map { region -> [String] in
+            ["ours"] + (region["ours"] as! [String]) + ((region["base"] as? [String]).map { ["base"] + $0 } ?? [])
+                + ["theirs"] + (region["theirs"] as! [String])
+        }
+        // git's own cherry-pick in a throwaway clone, with the same conflict style.
+        let clone = try Fixture(initialize: false)
+        try clone.git("clone", "-q", "--branch", "release/1.0", f.path, ".")
+        _ = try clone.git(["-c", "merge.conflictStyle=\(style)", "cherry-pick", "607a291985"], allowFailure: true)
+        let theirs = Self.sides(try clone.read(conflict["path"] as! String))
+        #expect(!theirs.isEmpty)
+        #expect(ours == theirs)
+    }
+
+    @Test("A clean pick shows its stat and diff; other outcomes their evidence; nothing changes")
+    func cleanAndEvidence() throws {
+        let f = try sample()
+        let before = try f.git("status", "--porcelain")
+        let out = try backport(["preview", "3e2de25a78", "45c6c7b7ac", "--onto", "1.1"], in: f.path)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("== release/1.1 =="))
+        #expect(out.stdout.contains("src/parser.c | 2 +-"))
+        #expect(out.stdout.contains("+int parse_10(int x) { return x > LIMIT ? -1 : fast_path(x) + 10; }"))
+        #expect(out.stdout.contains("already-applied"))
+        #expect(out.stdout.contains("same patch-id"))
+        let statOnly = try backport(["preview", "3e2de25a78", "--onto", "1.1", "--stat"], in: f.path)
+        #expect(statOnly.stdout.contains("src/parser.c | 2 +-") && !statOnly.stdout.contains("diff --git"))
+        #expect(try f.git("status", "--porcelain") == before)
+        let none = try backport(["preview"], in: f.path)
+        #expect(none.status == 64)
+    }
+}

@@ -31,11 +31,19 @@ final class TargetRun {
 
     private typealias Step = (name: String, examine: (CandidateWork) throws -> [Finding])
 
-    init(picker: Picker, target: Target, history: TargetHistory, stacked: Bool) throws {
+    /// How conflicted files are written.
+    private let conflictStyle: TextMerge.Style
+    /// Keep marked-up files and patches (``PickDetail``) for `preview`.
+    private let keepDetails: Bool
+
+    init(picker: Picker, target: Target, history: TargetHistory, stacked: Bool,
+         conflictStyle: TextMerge.Style = .merge, keepDetails: Bool = false) throws {
         self.picker = picker
         self.target = target
         self.history = history
         self.stacked = stacked
+        self.conflictStyle = conflictStyle
+        self.keepDetails = keepDetails
         currentTree = try picker.repository().treeID(ofCommit: target.branch.tip)
         tipTree = currentTree
     }
@@ -86,6 +94,14 @@ final class TargetRun {
         let merge = findings.lazy.compactMap { finding -> PickOutput? in
             if case .merged(let output) = finding { return output } else { return nil }
         }.first
+        var detail: PickDetail?
+        if keepDetails, let merge {
+            detail = PickDetail()
+            for conflict in merge.conflicts { if let text = conflict.mergedText { detail!.markedFiles[conflict.path] = text } }
+            if outcome == .clean, let tree = merge.tree, let patch = try? picker.repository().patch(from: currentTree, to: tree) {
+                (detail!.patch, detail!.stat) = patch
+            }
+        }
         switch outcome {
         case .clean:
             tree = merge!.tree
@@ -120,7 +136,8 @@ final class TargetRun {
             default: return nil
             }
         }
-        return PickResult(commit: id, target: target.name, outcome: outcome, reasons: reasons, conflicts: conflicts, tree: tree)
+        return PickResult(commit: id, target: target.name, outcome: outcome, reasons: reasons, conflicts: conflicts, tree: tree,
+                          detail: detail)
     }
 
     /// A reason for a step that could not be done, naming what and where.
@@ -194,6 +211,7 @@ final class TargetRun {
         let input = PickInput(
             base: try candidate.change.baseTree(repository), onto: currentTree, fix: candidate.commit.tree,
             labels: (target.name, "\(candidate.commit.id.short()) (\(candidate.commit.summary))"),
+            baseLabel: "parent of \(candidate.commit.id.short()) (\(candidate.commit.summary))", conflictStyle: conflictStyle,
             attributes: currentTree, fixChanges: try candidate.change.changes(repository))
         let output = try picker.pick(input, writingTo: .memory)
         var findings: [Finding] = [.merged(output)]

@@ -382,8 +382,10 @@ struct PathMerge {
         // Where the sides name the file differently, the markers say which name (as git's do).
         let labels = ours.path == theirs.path ? input.labels
             : (input.labels.ours + ":" + ours.path, input.labels.theirs + ":" + theirs.path)
+        let baseLabel = input.baseLabel.map { label in ancestor.map { $0.path == path ? label : label + ":" + $0.path } ?? label }
         guard let merged = try repository.mergeTextFile(path: path, mode: mode, ancestor: base?.blob, ours: o.blob,
-                                                        theirs: t.blob, labels: labels, favor: driver == nil ? .none : .union) else {
+                                                        theirs: t.blob, labels: labels, baseLabel: baseLabel,
+                                                        style: input.conflictStyle, favor: driver == nil ? .none : .union) else {
             if driver != nil { throw WholeTreesNeeded("a union merge of binary content") }
             return conflict(binary: true, text: nil)
         }

@@ -20,6 +20,10 @@ struct PickInput: Sendable {
     var fix: OID
     /// The names on the conflict markers (`<<<<<<< ours`, `>>>>>>> theirs`).
     var labels: (ours: String, theirs: String)
+    /// The name on a conflict's base (`||||||| base`, diff3 and zdiff3 styles).
+    var baseLabel: String?
+    /// How conflicted text is written (git's `merge.conflictStyle`).
+    var conflictStyle: TextMerge.Style = .merge
     /// The tree whose `.gitattributes` apply (merge drivers, `binary`): `git cherry-pick`
     /// reads the checkout's, which is the target's.
     var attributes: OID

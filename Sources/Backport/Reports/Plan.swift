@@ -115,6 +115,23 @@ public struct PickResult: Codable, Sendable {
     public var conflicts: [ConflictReport]
     /// For `clean`: the tree the pick produces (on top of the earlier clean picks when stacked).
     public var tree: OID?
+    /// What `preview` shows beyond these facts; kept only when asked (not in the JSON report).
+    public var detail: PickDetail?
+
+    enum CodingKeys: String, CodingKey { case commit, target, outcome, reasons, conflicts, tree }
+}
+
+/// The files and the patch of a pick, as a person previewing it reads them
+/// (``PlanOptions/keepDetails``).
+public struct PickDetail: Sendable {
+    /// Each conflicted text file as the pick leaves it, with git's conflict markers, by path.
+    public var markedFiles: [String: [UInt8]] = [:]
+    /// For a clean pick: what it changes on the tree it goes onto, as `git diff` shows it.
+    public var patch: String?
+    /// For a clean pick: `git diff --stat`'s lines for that change.
+    public var stat: String?
+
+    public init() {}
 }
 
 /// A machine-readable reason with a sentence for people and, where there is one, the

@@ -196,7 +196,7 @@ public struct TextRenderer {
     static func describe(_ conflict: ConflictReport) -> String {
         var line = pad(conflict.kind.rawValue, 13) + " " + PathCoding.displayed(conflict.path)
         let names = [conflict.ancestorPath.map { "base \($0)" }, conflict.targetPath.map { "target \($0)" },
-                     conflict.fixPath.map { "fix \($0)" }].compactMap { $0.map(PathCoding.displayed) }
+                     conflict.fixPath.map { "fix \($0)" }].compactMap { $0.map { PathCoding.displayed($0) } }
         if !names.isEmpty { line += " (" + names.joined(separator: ", ") + ")" }
         if conflict.binary {
             line += ": binary, take one side whole"
