@@ -14,12 +14,13 @@ struct ContentSearch {
     /// How many files to name.
     var limit = 3
 
-    /// The target's files holding at least `minimumShare` percent of `blob`'s content,
-    /// the largest share first (nil when none does or the blob cannot be read).
-    func closest(to blob: OID, base: OID?, onto: OID) throws -> [(path: String, percent: Int)] {
+    /// The files `side` adds (what the target changed since the fix's base) holding at
+    /// least `minimumShare` percent of `blob`'s content, the largest share first (none
+    /// when none does or the blob cannot be read).
+    func closest(to blob: OID, among side: [PathChange]) -> [(path: String, percent: Int)] {
         guard let source = cache.signature(of: blob, in: repository), source.size > 0 else { return [] }
         var found: [(path: String, percent: Int)] = []
-        for change in try repository.changes(from: base, to: onto) where change.status == .added {
+        for change in side where change.status == .added {
             guard let entry = change.new, entry.isRegularFile, let path = change.newPath,
                   let size = cache.size(of: entry.blob, in: repository),
                   size * 100 >= source.size * minimumShare,

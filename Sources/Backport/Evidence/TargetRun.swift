@@ -24,6 +24,8 @@ final class TargetRun {
     private let tipTree: OID
     /// The clean picks stacked so far, by each path they change (the latest one).
     private var stackedByPath: [String: CandidateWork] = [:]
+    /// Where the content of a file the target lacks went, by path ("" for nowhere).
+    private var contentElsewhere: [String: String] = [:]
     /// Candidates of this plan that go to this target (clean or conflicted so far): a fix
     /// whose `Fixes:` names one of them is meant for this target too.
     private var carried: Set<OID> = []
@@ -218,13 +220,16 @@ final class TargetRun {
         for (fixPath, targetPath) in output.renamedPaths {
             findings.append(.note(Reason(.renamedPath, "\(fixPath) is \(targetPath) on \(target.name) (rename detection)")))
         }
-        // A file the target does not have: where its content went, if anywhere.
+        // A file the target does not have: where its content went, if anywhere (looked for
+        // once per path on a target: the next fix to that file gets the same answer).
         for conflict in output.conflicts where conflict.kind == .deleteModify {
             guard let ancestor = conflict.ancestor else { continue }
-            let closest = try ContentSearch(repository: repository, cache: picker.similarity)
-                .closest(to: ancestor.blob, base: input.base, onto: input.onto)
-            guard !closest.isEmpty else { continue }
-            let places = closest.map { "\($0.path) (\($0.percent)%)" }.joined(separator: ", ")
+            if contentElsewhere[conflict.path] == nil {
+                contentElsewhere[conflict.path] = ContentSearch(repository: repository, cache: picker.similarity)
+                    .closest(to: ancestor.blob, among: try picker.targetSide(of: input))
+                    .map { "\($0.path) (\($0.percent)%)" }.joined(separator: ", ")
+            }
+            guard let places = contentElsewhere[conflict.path], !places.isEmpty else { continue }
             findings.append(.note(Reason(.contentElsewhere,
                 "\(conflict.path) is not on \(target.name) under a name git follows; most of its content is in \(places)")))
         }
@@ -240,7 +245,9 @@ final class TargetRun {
     /// on the bare target it would not be clean, which of those picks it needs (a
     /// maintainer picking it alone would meet the conflict).
     private func stackedOn(_ candidate: CandidateWork, _ input: PickInput) throws -> Reason? {
-        guard stacked, stackedPicks > 0 else { return nil }
+        // Not for `--all`: replaying a whole history, each pick building on the ones before
+        // is the point, and a second merge per pick would double the work.
+        guard stacked, stackedPicks > 0, candidate.selection != .all else { return nil }
         let earlier = Dictionary(grouping: try candidate.change.changes(picker.repository()).paths.compactMap { stackedByPath[$0] },
                                  by: \.commit.id).compactMap(\.value.first)
         guard !earlier.isEmpty else { return nil }

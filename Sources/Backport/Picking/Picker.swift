@@ -172,6 +172,12 @@ final class Picker {
 
     /// What the target's side changed (base to onto): where renames on the target are
     /// looked for. Kept for the next pick with the same two trees.
+    /// What the target's side of `input` changed (base to onto), as the last pick that
+    /// looked for renames on it saw it (read through the memory handle).
+    func targetSide(of input: PickInput) throws -> [PathChange] {
+        try targetSideChanges(input, try repository(.memory))
+    }
+
     private func targetSideChanges(_ input: PickInput, _ repository: Repository) throws -> [PathChange] {
         if let cached = sideChanges, cached.base == input.base, cached.onto == input.onto { return cached.changes }
         let changes = try repository.changes(from: input.base, to: input.onto)
