@@ -337,6 +337,43 @@ struct PreviewTests {
         #expect(ours == theirs)
     }
 
+    @Test("add/add regions and a modify/delete are what git cherry-pick leaves", arguments: ["merge", "diff3"])
+    func addAddAndModifyDelete(style: String) throws {
+        let f = try Fixture()
+        try f.write("a.txt", Fixture.lines("a", 20))
+        try f.write("gone.txt", Fixture.lines("g", 10))
+        try f.commit("initial")
+        try f.git("branch", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.write("new.txt", "one\ntwo on the release\nthree\n")
+        try f.git("rm", "-q", "gone.txt")
+        try f.commit("release: add new.txt, drop gone.txt")
+        try f.git("checkout", "-q", "main")
+        try f.write("new.txt", "one\ntwo on main\nthree\n")
+        try f.edit("gone.txt", line: 3, to: "changed on main")
+        let fix = try f.commit("add new.txt, change gone.txt")
+        let flags = style == "merge" ? [] : ["--\(style)"]
+        let out = try backport(["preview", fix, "--onto", "release/1.0", "--format", "json"] + flags, in: f.path)
+        #expect(out.status == 0, "\(out.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any]
+        let pick = ((json["targets"] as! [[String: Any]])[0]["picks"] as! [[String: Any]])[0]
+        let conflicts = Dictionary(uniqueKeysWithValues: (pick["conflicts"] as! [[String: Any]]).map { ($0["path"] as! String, $0) })
+        #expect(conflicts["gone.txt"]?["kind"] as? String == "delete/modify")
+        #expect((conflicts["gone.txt"]?["regions"] as? [Any])?.isEmpty == true)
+        let addAdd = try #require(conflicts["new.txt"])
+        #expect(addAdd["kind"] as? String == "add/add")
+        let ours = (addAdd["regions"] as! [[String: Any]]).map { region -> [String] in
+            ["ours"] + (region["ours"] as! [String]) + ((region["base"] as? [String]).map { ["base"] + $0 } ?? [])
+                + ["theirs"] + (region["theirs"] as! [String])
+        }
+        let clone = try Fixture(initialize: false)
+        try clone.git("clone", "-q", "--branch", "release/1.0", f.path, ".")
+        _ = try clone.git(["-c", "merge.conflictStyle=\(style)", "cherry-pick", fix], allowFailure: true)
+        #expect(ours == Self.sides(try clone.read("new.txt")))
+        // git leaves the fix's version of the file it modified and the release deleted.
+        #expect(FileManager.default.fileExists(atPath: clone.path + "/gone.txt"))
+    }
+
     @Test("A clean pick shows its stat and diff; other outcomes their evidence; nothing changes")
     func cleanAndEvidence() throws {
         let f = try sample()
