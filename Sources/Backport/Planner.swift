@@ -34,6 +34,11 @@ public struct PlanOptions: Sendable {
     /// Keep each pick's marked-up conflicted files and a clean pick's patch (``PickDetail``),
     /// for `preview`.
     public var keepDetails = false
+    /// The project's own check, run by `/bin/sh -c` in a scratch worktree on each otherwise
+    /// clean pick's result (`--verify`); failing makes the pick `needs-adaptation`.
+    public var verify: String?
+    /// How long a verification may take (`--verify-timeout`), in seconds.
+    public var verifyTimeout: TimeInterval = 600
 
     public init() {}
 }
@@ -151,6 +156,13 @@ public struct Planner {
         let renames = try RenameOptions(config: repository.config())
         let similarity = SimilarityCache()
         let style = try options.conflictStyle ?? Self.conflictStyle(repository.config())
+        // Scratch worktrees for --verify; those earlier runs killed with SIGKILL left go first.
+        if options.verify != nil { try ScratchWorktrees.collectGarbage(gitDirectory: gitDirectory) }
+        let verification = options.verify.map { command in
+            Verification(verifier: Verifier(command: command, timeout: options.verifyTimeout),
+                         worktrees: ScratchWorktrees(gitDirectory: gitDirectory))
+        }
+        defer { verification?.worktrees.removeAll() }
         let perTargetWork = targets.map { target in work.filter { $0.targets.contains(target.branch.name) } }
         let counter = PickCounter(total: perTargetWork.map(\.count).reduce(0, +), report: options.progress)
         let runs = Self.runs(perTargetWork, jobs: options.jobs, independent: options.independent, work: work)
@@ -159,7 +171,8 @@ public struct Planner {
                 try Trace.measure("picks onto \(targets[run.target].name)") {
                     let picker = Picker(gitDirectory: gitDirectory, renames: renames, pathByPath: options.fastPath, similarity: similarity)
                     let targetRun = try TargetRun(picker: picker, target: targets[run.target], history: histories[run.target],
-                                                  stacked: !options.independent, conflictStyle: style, keepDetails: options.keepDetails)
+                                                  stacked: !options.independent, conflictStyle: style, keepDetails: options.keepDetails,
+                                                  verification: verification)
                     return try targetRun.run(Array(perTargetWork[run.target][run.candidates]), onResult: counter.advance)
                 }
             }

@@ -392,3 +392,128 @@ struct PreviewTests {
         #expect(none.status == 64)
     }
 }
+
+@Suite("plan --verify and scratch worktrees")
+struct VerifyTests {
+    /// The worktrees git has registered, besides the main one.
+    static func scratch(_ f: Fixture) throws -> [String] {
+        try f.git("worktree", "list", "--porcelain").split(separator: "\n").filter { $0.hasPrefix("worktree ") }
+            .map { String($0.dropFirst("worktree ".count)) }.filter { $0 != f.path && !f.path.hasSuffix($0) }
+    }
+
+    static func outcomes(_ out: ProcessOutput) throws -> [String] {
+        let json = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any]
+        return (json["results"] as! [[String: Any]]).map { "\($0["outcome"]!)" }
+    }
+
+    @Test("A verify command that passes keeps picks clean; one that fails or runs too long makes them needs-adaptation, with its output; no worktree is left")
+    func passFailTimeout() throws {
+        let f = try sample()
+        let status = try f.git("status", "--porcelain")
+        let plain = try Self.outcomes(try backport(["plan", "--onto", "1.1", "--format", "json"], in: f.path))
+        let passing = try backport(["plan", "--onto", "1.1", "--format", "json", "--verify", "test -f src/net.c"], in: f.path)
+        #expect(try Self.outcomes(passing) == plain)
+
+        let failing = try backport(["plan", "--onto", "1.1", "--format", "json", "--verify", "echo compiling; echo 'net.c: error'; exit 3"], in: f.path)
+        let outcomes = try Self.outcomes(failing)
+        #expect(outcomes.filter { $0 == "needs-adaptation" }.count == plain.filter { $0 == "clean" }.count)
+        #expect(!outcomes.contains("clean"))
+        let json = try JSONSerialization.jsonObject(with: Data(failing.stdout.utf8)) as! [String: Any]
+        let adapted = (json["results"] as! [[String: Any]]).first { $0["outcome"] as? String == "needs-adaptation" }!
+        let reason = (adapted["reasons"] as! [[String: Any]]).first { $0["code"] as? String == "verify-failed" }!
+        #expect((reason["message"] as! String).contains("exited with status 3"))
+        #expect(reason["output"] as? [String] == ["compiling", "net.c: error"])
+        #expect(FileManager.default.contents(atPath: reason["log"] as! String).map { String(decoding: $0, as: UTF8.self) } == "compiling\nnet.c: error\n")
+
+        let started = Date()
+        let slow = try backport(["plan", "--onto", "1.1", "3e2de25a78", "--format", "json", "--verify", "sleep 30", "--verify-timeout", "1"], in: f.path)
+        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(try Self.outcomes(slow) == ["needs-adaptation"])
+        #expect(slow.stdout.contains("did not finish within 1 seconds"))
+
+        #expect(try Self.scratch(f).isEmpty)
+        #expect(try f.git("status", "--porcelain") == status)
+    }
+
+    @Test("The verify command sees the stacked result: each pick's files, on top of the earlier clean ones")
+    func seesTheResult() throws {
+        let f = try sample()
+        // 4cc0436327 adds util_checked(); a891cff575 uses it: the second is checked on top of the first.
+        let out = try backport(["plan", "--onto", "1.2", "4cc0436327", "a891cff575", "--format", "json",
+                                "--verify", "grep -q 'util_checked' src/util.c"], in: f.path)
+        #expect(try Self.outcomes(out) == ["clean", "clean"])
+    }
+
+    /// Starts a plan whose verification sleeps, waits for its worktree, then signals it.
+    func interrupted(by signalNumber: Int32, in f: Fixture) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["plan", "--onto", "1.1", "--verify", "sleep 60"]
+        process.currentDirectoryURL = URL(fileURLWithPath: f.path)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while try Self.scratch(f).isEmpty, Date() < deadline { usleep(50_000) }
+        #expect(try !Self.scratch(f).isEmpty)
+        usleep(200_000)
+        kill(process.processIdentifier, signalNumber)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test("Ctrl-C or SIGTERM during verification leaves no worktree", arguments: [SIGINT, SIGTERM])
+    func interrupt(signalNumber: Int32) throws {
+        let f = try sample()
+        let status = try interrupted(by: signalNumber, in: f)
+        #expect(status == 128 + signalNumber)
+        #expect(try Self.scratch(f).isEmpty)
+    }
+
+    @Test("gc removes the worktree a run killed with SIGKILL left, and nothing else")
+    func gcAfterKill() throws {
+        let f = try sample()
+        try f.git("worktree", "add", "-q", "--detach", f.path + "-mine", "HEAD")
+        defer { try? FileManager.default.removeItem(atPath: f.path + "-mine") }
+        _ = try interrupted(by: SIGKILL, in: f)
+        let left = try Self.scratch(f).filter { !$0.hasSuffix("-mine") }
+        #expect(left.count == 1)
+        let gc = try backport(["gc"], in: f.path)
+        #expect(gc.status == 0, "\(gc.stderr)")
+        #expect(gc.stdout.contains("removed \(left[0])"))
+        #expect(try Self.scratch(f).map { $0.hasSuffix("-mine") } == [true])
+        #expect(!FileManager.default.fileExists(atPath: left[0]))
+    }
+
+    @Test("A verify command from a committed .backportconfig runs only with --trust-repo-config")
+    func trustRule() throws {
+        let f = try sample()
+        try f.write(".backportconfig", "[backport]\n\tverify = exit 1\n")
+        try f.commit("a pull request sets a verify command")
+        let untrusted = try backport(["plan", "--onto", "1.1", "--format", "json"], in: f.path)
+        #expect(!(try Self.outcomes(untrusted)).contains("needs-adaptation"))
+        #expect(untrusted.stderr.contains("runs only with --trust-repo-config"))
+        let trusted = try backport(["plan", "--onto", "1.1", "--format", "json", "--trust-repo-config"], in: f.path)
+        #expect(try Self.outcomes(trusted).contains("needs-adaptation"))
+        // The user's own git config is trusted.
+        try f.git("config", "backport.verify", "exit 1")
+        let own = try backport(["plan", "--onto", "1.1", "--format", "json"], in: f.path)
+        #expect(try Self.outcomes(own).contains("needs-adaptation"))
+    }
+}
+
+extension VerifyTests {
+    @Test("The sample's own check catches the pick that applies but needs what 1.1 lacks (the demo)")
+    func sampleCheck() throws {
+        let f = try sample()
+        let out = try backport(["plan", "--verify", "./check.sh", "--format", "json"], in: f.path)
+        let json = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any]
+        let results = (json["results"] as! [[String: Any]]).filter { ($0["commit"] as! String).hasPrefix("986489a453") }
+        #expect(Dictionary(uniqueKeysWithValues: results.map { ($0["target"] as! String, $0["outcome"] as! String) })
+                == ["release/1.1": "needs-adaptation", "release/1.2": "clean"])
+        #expect(out.stdout.contains("util_checked() is called but not defined"))
+        // Without --verify, the same pick is clean on 1.1: the merge alone cannot tell.
+        let plain = try backport(["plan", "--format", "json"], in: f.path)
+        #expect(plain.stdout.contains("needs-adaptation") == false)
+    }
+}

@@ -13,6 +13,9 @@ enum Finding {
     case fixesMissed(Reason)
     /// The pick's merge.
     case merged(PickOutput)
+    /// The pick merges, but the result must be reworked for the target (the project's own
+    /// check failed on it; later, the adaptation signals).
+    case needsRework(Reason)
     /// Evidence for people that decides nothing (a file followed through a rename).
     case note(Reason)
     /// The step could not be done: an object it needs is missing or corrupt.
@@ -21,7 +24,8 @@ enum Finding {
     /// The reason this finding gives, if it gives one.
     var reason: Reason? {
         switch self {
-        case .cannotPick(let r), .alreadyThere(let r), .fixesReached(let r), .fixesMissed(let r), .note(let r), .failed(let r):
+        case .cannotPick(let r), .alreadyThere(let r), .fixesReached(let r), .fixesMissed(let r), .note(let r), .failed(let r),
+             .needsRework(let r):
             return r
         case .merged:
             return nil
@@ -41,7 +45,7 @@ enum OutcomePolicy {
         findings.contains { finding in
             switch finding {
             case .cannotPick, .alreadyThere, .fixesMissed, .failed: return true
-            case .fixesReached, .merged, .note: return false
+            case .fixesReached, .merged, .note, .needsRework: return false
             }
         }
     }
@@ -54,6 +58,7 @@ enum OutcomePolicy {
         case .alreadyThere: return .alreadyApplied
         case .fixesMissed: return .notAffected
         case .merged(let merge): return merge.tree == nil ? .conflicted : .clean
+        case .needsRework: return .needsAdaptation
         case .fixesReached, .note: return nil
         }
     }

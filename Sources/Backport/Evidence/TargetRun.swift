@@ -37,9 +37,17 @@ final class TargetRun {
     private let conflictStyle: TextMerge.Style
     /// Keep marked-up files and patches (``PickDetail``) for `preview`.
     private let keepDetails: Bool
+    /// The project's check run on each otherwise clean pick (`--verify`), and where the
+    /// scratch worktrees come from.
+    private let verification: Verification?
+    /// This run's scratch worktree, made when the first pick is verified.
+    private var worktree: ScratchWorktree?
+    /// The last merge's output (for the verification step).
+    private var lastMerge: PickOutput?
 
     init(picker: Picker, target: Target, history: TargetHistory, stacked: Bool,
-         conflictStyle: TextMerge.Style = .merge, keepDetails: Bool = false) throws {
+         conflictStyle: TextMerge.Style = .merge, keepDetails: Bool = false, verification: Verification? = nil) throws {
+        self.verification = verification
         self.picker = picker
         self.target = target
         self.history = history
@@ -70,7 +78,8 @@ final class TargetRun {
          ("comparing patch-ids", samePatch),
          ("looking for the same subject and author", sameSubject),
          ("following its Fixes: trailers", culprits),
-         ("merging", merge)]
+         ("merging", merge),
+         ("verifying", verify)]
     }
 
     private func classify(_ candidate: CandidateWork) -> PickResult {
@@ -118,13 +127,15 @@ final class TargetRun {
                     for path in changes.paths { stackedByPath[path] = candidate }
                 }
             }
-        case .conflicted:
+        case .conflicted, .needsAdaptation:
             carried.insert(id)
             conflicts = merge!.conflicts.map(ConflictReport.init)
             // The first few; `conflicts` lists them all.
             let paths = conflicts.prefix(5).map(\.path).joined(separator: ", ")
                 + (conflicts.count > 5 ? " and \(conflicts.count - 5) more" : "")
-            reasons.append(Reason(.conflicts, "\(conflicts.count) conflicted path\(conflicts.count == 1 ? "" : "s"): \(paths)"))
+            if !conflicts.isEmpty {
+                reasons.append(Reason(.conflicts, "\(conflicts.count) conflicted path\(conflicts.count == 1 ? "" : "s"): \(paths)"))
+            }
         default:
             break
         }
@@ -216,6 +227,7 @@ final class TargetRun {
             baseLabel: "parent of \(candidate.commit.id.short()) (\(candidate.commit.summary))", conflictStyle: conflictStyle,
             attributes: currentTree, fixChanges: try candidate.change.changes(repository))
         let output = try picker.pick(input, writingTo: .memory)
+        lastMerge = output
         var findings: [Finding] = [.merged(output)]
         for (fixPath, targetPath) in output.renamedPaths {
             findings.append(.note(Reason(.renamedPath, "\(fixPath) is \(targetPath) on \(target.name) (rename detection)")))
@@ -239,6 +251,22 @@ final class TargetRun {
             findings.append(.note(note))
         }
         return findings
+    }
+
+    /// The project's own check (`--verify`) on a clean pick's result, in this run's
+    /// scratch worktree: a failure (or running out of time) means the pick must be
+    /// reworked for the target.
+    private func verify(_ candidate: CandidateWork) throws -> [Finding] {
+        guard let verification, let tree = lastMerge?.tree else { return [] }
+        if worktree == nil { worktree = try verification.worktrees.make(named: target.name, at: target.branch.tip) }
+        try worktree!.materialize(tree, from: picker.repository())
+        guard let failure = try verification.verifier.verify(in: worktree!.path, name: "\(target.name)-\(candidate.commit.id.short())") else {
+            return []
+        }
+        let what = failure.status.map { "exited with status \($0)" }
+            ?? "did not finish within \(Int(verification.verifier.timeout)) seconds"
+        return [.needsRework(Reason(.verifyFailed, "it merges, but the verify command \(what) on the result (log: \(failure.log))",
+                                    output: failure.tail, log: failure.log))]
     }
 
     /// For a pick clean on top of earlier picks that changed some of the same files: when
@@ -279,4 +307,10 @@ final class TargetRun {
         culpritEvidence[id] = found
         return found
     }
+}
+
+/// What `--verify` needs in a target's run: the check and the scratch worktrees.
+struct Verification: Sendable {
+    let verifier: Verifier
+    let worktrees: ScratchWorktrees
 }

@@ -169,6 +169,9 @@ public struct Reason: Codable, Sendable, Hashable {
         /// Informative, on a delete/modify conflict: the target files holding most of the
         /// content of the file it lacks (moved and rewritten, or split), with their shares.
         case contentElsewhere = "content-elsewhere"
+        /// For `needs-adaptation`: the project's own check (`--verify`) failed on the pick's
+        /// result, or ran out of time; `output` has its last lines, `log` all of it.
+        case verifyFailed = "verify-failed"
         /// An object the pick needs is not in the repository (a partial clone, a mirror
         /// without some blobs): the pick could not be tried.
         case missingObject = "missing-object"
@@ -180,11 +183,17 @@ public struct Reason: Codable, Sendable, Hashable {
     public var code: Code
     public var message: String
     public var commit: OID?
+    /// Output a person needs to read (the last lines of a failed `--verify` command).
+    public var output: [String]?
+    /// Where the whole output is kept.
+    public var log: String?
 
-    public init(_ code: Code, _ message: String, commit: OID? = nil) {
+    public init(_ code: Code, _ message: String, commit: OID? = nil, output: [String]? = nil, log: String? = nil) {
         self.code = code
         self.message = message
         self.commit = commit
+        self.output = output
+        self.log = log
     }
 }
 

@@ -79,6 +79,7 @@ public struct TextRenderer {
                 details += result.reasons.first.map { " — \(PathCoding.displayed($0.message))" } ?? ""
                 details += "\n"
                 for reason in result.reasons.dropFirst() { details += "    \(PathCoding.displayed(reason.message))\n" }
+                for line in result.reasons.compactMap(\.output).joined() { details += "      │ \(PathCoding.displayed(line))\n" }
                 let shown = verbose ? result.conflicts[...] : result.conflicts.prefix(Self.pathsShown)
                 for conflict in shown { details += "    \(Self.describe(conflict))\n" }
                 if shown.count < result.conflicts.count {
@@ -290,6 +291,12 @@ public struct MarkdownRenderer {
                     out += "  - `\(result.target)`: **\(result.outcome.rawValue)**"
                     out += result.reasons.map { " — " + Self.escape(PathCoding.displayed($0.message)) }.joined()
                     out += "\n"
+                    let output = result.reasons.compactMap(\.output).joined()
+                    if !output.isEmpty {
+                        out += "    <details><summary>output</summary>\n\n    ```\n"
+                            + output.map { "    " + PathCoding.displayed($0).replacingOccurrences(of: "```", with: "` ` `") + "\n" }.joined()
+                            + "    ```\n    </details>\n"
+                    }
                     for conflict in result.conflicts { out += "    - `\(TextRenderer.describe(conflict))`\n" }
                 }
             }

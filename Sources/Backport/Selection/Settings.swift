@@ -31,6 +31,12 @@ public struct Settings: Sendable, Equatable {
     /// Release branches found by pattern with no commit for this long before the source's
     /// latest are skipped as dead; nil keeps them all (`backport.maxAge = 0`).
     public var maxAge: Age? = Settings.defaultMaxAge
+    /// The check `plan --verify` runs, from the user's own git configuration
+    /// (`backport.verify`).
+    public var verify: String?
+    /// A `backport.verify` that the repository's committed `.backportconfig` sets: run only
+    /// with `--trust-repo-config` (a pull request must never choose a command a bot runs).
+    public var committedVerify: String?
 
     public static let defaultTargetPatterns = ["release/*", "release-*", "stable/*", "maint/*", "*-stable"]
     public static let defaultBackportKeys = ["Backport-To", "Backport"]
@@ -87,6 +93,8 @@ public struct Settings: Sendable, Equatable {
             }
             return marker
         }
+        settings.verify = try layers[0].string("backport.verify").flatMap { $0.isEmpty ? nil : $0 }
+        settings.committedVerify = try layers.dropFirst().first?.string("backport.verify").flatMap { $0.isEmpty ? nil : $0 }
         if let age = try string("backport.maxAge") {
             guard let parsed = Age(parsing: age) else {
                 throw BackportError.invalidInput("backport.maxAge '\(age)': expected a number of days, weeks, months or years ('18 months'), or 0")

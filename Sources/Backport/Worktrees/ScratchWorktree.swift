@@ -1,0 +1,160 @@
+import Foundation
+import Git
+
+/// A scratch worktree: a folder where a pick's result exists as files (to build it, to
+/// test it), registered with git while it exists (`git worktree list` shows it), on a
+/// detached HEAD at the target's tip, and removed with its registration when the run
+/// ends, also on Ctrl-C and SIGTERM (``ScratchWorktrees``). No branch is created; no hook,
+/// filter or merge driver runs.
+final class ScratchWorktree {
+    let path: String
+    private let gitDirectory: String
+    /// The tree whose files the folder holds now (nil: none yet).
+    private var tree: OID?
+
+    /// Registers a worktree at `path` for `commit` without writing its files (`git
+    /// worktree add --detach --no-checkout`, hooks off).
+    init(path: String, gitDirectory: String, commit: OID) throws {
+        self.path = path
+        self.gitDirectory = gitDirectory
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Self.git(["worktree", "add", "--detach", "--no-checkout", path, commit.hex], gitDirectory: gitDirectory)
+    }
+
+    /// Writes `tree`'s files into the folder, objects read through `repository` (which may
+    /// hold them in memory): only what differs from the tree written last, so a large
+    /// tree is written once. No index is written, no filter or hook runs.
+    func materialize(_ tree: OID, from repository: Repository) throws {
+        guard tree != self.tree else { return }
+        try repository.writeFiles(of: tree, into: path, replacing: self.tree)
+        self.tree = tree
+    }
+
+    /// Removes the folder and its registration (`git worktree remove --force`, then
+    /// `git worktree prune` when the folder was already gone).
+    func remove() {
+        Self.remove(path, gitDirectory: gitDirectory)
+    }
+
+    static func remove(_ path: String, gitDirectory: String) {
+        if (try? git(["worktree", "remove", "--force", "--force", path], gitDirectory: gitDirectory)) == nil {
+            try? FileManager.default.removeItem(atPath: path)
+            _ = try? git(["worktree", "prune"], gitDirectory: gitDirectory)
+        }
+    }
+
+    /// The worktrees git has registered for the repository (`git worktree list --porcelain`).
+    static func registered(gitDirectory: String) throws -> [String] {
+        try git(["worktree", "list", "--porcelain"], gitDirectory: gitDirectory)
+            .split(separator: "\n").filter { $0.hasPrefix("worktree ") }.map { String($0.dropFirst("worktree ".count)) }
+    }
+
+    /// Runs git on the repository with hooks off; its standard output, or an error with
+    /// its standard error.
+    @discardableResult
+    static func git(_ arguments: [String], gitDirectory: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "--git-dir=" + gitDirectory, "-c", "core.hooksPath=/dev/null"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        for key in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"] { environment[key] = nil }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw BackportError.invalidInput("git \(arguments.prefix(2).joined(separator: " ")) failed: "
+                + String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
+
+/// The scratch worktrees of this run: made under its ``ScratchRun`` folder, all removed
+/// at its end or on Ctrl-C and SIGTERM; and the ones runs that are no longer alive left
+/// behind (SIGKILL), found and removed by `git backport gc` and at the start of a run.
+final class ScratchWorktrees: @unchecked Sendable {
+    // Safe: `live` is read and written only under `lock`.
+    private let lock = NSLock()
+    private var live: [ScratchWorktree] = []
+    private var made = 0
+    private var signalSources: [DispatchSourceSignal] = []
+    let gitDirectory: String
+    let run = ScratchRun.current
+
+    init(gitDirectory: String) {
+        self.gitDirectory = gitDirectory
+    }
+
+    /// A new worktree for `name` (a target) at `commit`.
+    func make(named name: String, at commit: OID) throws -> ScratchWorktree {
+        installSignalHandlers()
+        let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" })
+        // One folder per call: a target split into several runs gets several.
+        let path = lock.withLock { () -> String in
+            made += 1
+            return run.folder + "/\(made)-" + safeName
+        }
+        let worktree = try ScratchWorktree(path: path, gitDirectory: gitDirectory, commit: commit)
+        lock.withLock { live.append(worktree) }
+        return worktree
+    }
+
+    /// Removes every worktree of this run and its folder.
+    func removeAll() {
+        let all = lock.withLock { () -> [ScratchWorktree] in
+            defer { live = [] }
+            return live
+        }
+        for worktree in all { worktree.remove() }
+        try? FileManager.default.removeItem(atPath: run.folder)
+    }
+
+    /// Ctrl-C and SIGTERM remove this run's worktrees, then end the process as the signal
+    /// would (exit status 128 + the signal).
+    private func installSignalHandlers() {
+        lock.withLock {
+            guard signalSources.isEmpty else { return }
+            for signalNumber in [SIGINT, SIGTERM] {
+                signal(signalNumber, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+                source.setEventHandler { [weak self] in
+                    Verifier.stopAll()
+                    self?.removeAll()
+                    exit(128 + signalNumber)
+                }
+                source.resume()
+                signalSources.append(source)
+            }
+        }
+    }
+
+    /// Removes the worktrees that runs no longer alive left behind, and their folders;
+    /// nothing else. Returns their paths.
+    @discardableResult
+    static func collectGarbage(gitDirectory: String) throws -> [String] {
+        var removed: [String] = []
+        for path in try ScratchWorktree.registered(gitDirectory: gitDirectory) {
+            let folder = (path as NSString).deletingLastPathComponent
+            guard ScratchRun.owner(of: folder) != nil, !ScratchRun.isAlive(folder) else { continue }
+            ScratchWorktree.remove(path, gitDirectory: gitDirectory)
+            try? FileManager.default.removeItem(atPath: folder)
+            removed.append(path)
+        }
+        return removed
+    }
+}
+
+/// What `git backport gc` does: removes the scratch worktrees that runs no longer alive
+/// left behind (a run killed with SIGKILL), and nothing else.
+public enum ScratchCleanup {
+    /// The paths removed.
+    public static func collectGarbage(in repository: Repository) throws -> [String] {
+        try ScratchWorktrees.collectGarbage(gitDirectory: repository.gitDirectory)
+    }
+}
