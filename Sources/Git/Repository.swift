@@ -62,6 +62,11 @@ public final class Repository {
         return Repository(handle!)
     }
 
+    /// The directory a linked worktree shares with the main one (refs, objects, config):
+    /// the git directory itself outside linked worktrees. With a trailing slash. Wraps
+    /// `git_repository_commondir`.
+    public var commonDirectory: String { String(cString: git_repository_commondir(pointer)) }
+
     /// The git directory (`.git/`, or the repository itself when bare), with a trailing slash.
     public var gitDirectory: String { String(cString: git_repository_path(pointer)) }
 

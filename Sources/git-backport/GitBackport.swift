@@ -15,7 +15,7 @@ struct GitBackport: ParsableCommand {
             (see Docs/configuration.md).
             """,
         version: "0.1.0",
-        subcommands: [PlanCommand.self, PreviewCommand.self, BranchesCommand.self, GcCommand.self]
+        subcommands: [PlanCommand.self, PreviewCommand.self, ResolveCommand.self, ContinueCommand.self, AbortCommand.self, BranchesCommand.self, GcCommand.self]
     )
 
     static func main() {

@@ -517,3 +517,60 @@ extension VerifyTests {
         #expect(plain.stdout.contains("needs-adaptation") == false)
     }
 }
+
+@Suite("git backport resolve, continue, abort")
+struct ResolveTests {
+    @Test("resolve, continue and abort: a kept worktree on its own branch, the resolution committed with its author and marker, then removed")
+    func roundTrip() throws {
+        let f = try sample()
+        let status = try f.git("status", "--porcelain")
+        let head = try f.git("rev-parse", "HEAD")
+        let path = f.path + "-resolve"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let started = try backport(["resolve", "607a291985", "--onto", "1.0", "--path", path], in: f.path)
+        #expect(started.status == 0, "\(started.stderr)")
+        #expect(started.stdout.contains("607a291985 conflicts in: src/net.c"))
+        #expect(try f.git("worktree", "list").contains(path))
+        #expect(try f.read("../" + (path as NSString).lastPathComponent + "/src/net.c").contains("<<<<<<< "))
+        // The earlier clean pick of release/1.0's stack is on the branch already.
+        #expect(try f.git("log", "--format=%s", "release/1.0..backport/release/1.0/607a291985")
+                == "parser: fix overflow in the parse_10 fast path")
+        // A second resolve of the same pick says where the first one is.
+        let again = try backport(["resolve", "607a291985", "--onto", "1.0"], in: f.path)
+        #expect(again.status == 128 && again.stderr.contains("being resolved already, in \(path)"))
+
+        // The person resolves: the fix's version, then continue.
+        let resolved = "resolved by hand\n"
+        try resolved.write(toFile: path + "/src/net.c", atomically: true, encoding: .utf8)
+        _ = try run("/usr/bin/git", ["add", "src/net.c"], in: path)
+        let next = try backport(["continue"], in: path + "/src")
+        #expect(next.status == 0, "\(next.stderr)")
+        let picked = try run("/usr/bin/git", ["log", "--format=%H %s", "release/1.0..HEAD"], in: path).stdout
+        #expect(picked.contains("net: fix off-by-one in net_6 timeout"))
+        let netCommit = String(picked.split(separator: "\n").first { $0.contains("net_6") }!.prefix(40))
+        let message = try run("/usr/bin/git", ["log", "-1", "--format=%an <%ae>%n%B", netCommit], in: path).stdout
+        #expect(message.hasPrefix("Ada Maintainer <ada@example.org>"))
+        #expect(message.contains("(cherry picked from commit 607a291985"))
+        #expect(try run("/usr/bin/git", ["show", "\(netCommit):src/net.c"], in: path).stdout == resolved)
+        // It went on to the stack's next pick, which conflicts too (a delete/modify).
+        #expect(next.stdout.contains("b9d7c11fdb conflicts in: src/config.c"))
+
+        let aborted = try backport(["abort"], in: path)
+        #expect(aborted.status == 0, "\(aborted.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(try !f.git("worktree", "list").contains(path))
+        #expect(try !f.git("branch").contains("backport/"))
+        // The repository's own checkout is as it was.
+        #expect(try f.git("status", "--porcelain") == status)
+        #expect(try f.git("rev-parse", "HEAD") == head)
+    }
+
+    @Test("resolve refuses a pick that is not conflicted, and continue outside a resolve worktree")
+    func refusals() throws {
+        let f = try sample()
+        let clean = try backport(["resolve", "3e2de25a78", "--onto", "1.1"], in: f.path)
+        #expect(clean.status == 128 && clean.stderr.contains("is clean on release/1.1: nothing to resolve"))
+        let outside = try backport(["continue"], in: f.path)
+        #expect(outside.status == 128 && outside.stderr.contains("not inside a git backport resolve worktree"))
+    }
+}

@@ -56,6 +56,8 @@ final class ScratchWorktree {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "--git-dir=" + gitDirectory, "-c", "core.hooksPath=/dev/null"] + arguments
+        // Not the caller's folder: it may be the worktree being removed.
+        process.currentDirectoryURL = URL(fileURLWithPath: gitDirectory)
         var environment = ProcessInfo.processInfo.environment
         for key in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"] { environment[key] = nil }
         process.environment = environment

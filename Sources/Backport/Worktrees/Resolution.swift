@@ -1,0 +1,150 @@
+import Foundation
+import Git
+
+/// A pick being resolved by hand (`git backport resolve`): a kept worktree on its own
+/// branch at the target, with the earlier clean picks of the target's stack applied as
+/// commits and the pick's conflicts written out by `git cherry-pick -x`, as a maintainer
+/// would meet them. `continue` records the resolution (the original author, the marker)
+/// and goes on with the stack's next picks until one conflicts; `abort` removes it all.
+///
+/// The state is a file in the repository's git directory (`backport/resolve/`), so it
+/// survives a new shell; git's own cherry-pick state is in the worktree.
+public struct Resolution: Codable, Sendable, Equatable {
+    /// The target branch, as people type it.
+    public var target: String
+    /// The branch the resolution is made on (`backport/<target>/<commit>`).
+    public var branch: String
+    /// The kept worktree.
+    public var worktree: String
+    /// The pick being resolved now.
+    public var current: OID
+    /// The picks of the stack still to apply after it, in order.
+    public var pending: [OID]
+
+    /// Where resolutions are kept: `<git common dir>/backport/resolve/`.
+    static func folder(_ repository: Repository) -> String {
+        repository.commonDirectory + "backport/resolve/"
+    }
+
+    private var stateFile: String { branch.replacingOccurrences(of: "/", with: "_") + ".json" }
+
+    /// Every resolution under way in the repository.
+    public static func all(in repository: Repository) throws -> [Resolution] {
+        let folder = folder(repository)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return try names.filter { $0.hasSuffix(".json") }.sorted().map { name in
+            try JSONDecoder().decode(Resolution.self, from: Data(contentsOf: URL(fileURLWithPath: folder + name)))
+        }
+    }
+
+    /// The resolution whose worktree holds `directory`.
+    public static func containing(_ directory: String, in repository: Repository) throws -> Resolution? {
+        let here = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        return try all(in: repository).first { resolution in
+            let root = URL(fileURLWithPath: resolution.worktree).resolvingSymlinksInPath().path
+            return here == root || here.hasPrefix(root + "/")
+        }
+    }
+
+    func save(in repository: Repository) throws {
+        try FileManager.default.createDirectory(atPath: Self.folder(repository), withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: Self.folder(repository) + stateFile))
+    }
+
+    func forget(in repository: Repository) {
+        try? FileManager.default.removeItem(atPath: Self.folder(repository) + stateFile)
+    }
+
+    /// What happened when picks were applied in the worktree.
+    public enum Progress: Sendable, Equatable {
+        /// Stopped at a pick whose conflicts are in these files.
+        case conflicted(OID, files: [String])
+        /// Every pick is on the branch.
+        case done
+    }
+
+    // MARK: Starting
+
+    /// Starts resolving `commit` on `target`: the branch and worktree, the earlier clean
+    /// picks of `plan` (the target's stack), then the pick, whose conflicts stay for a
+    /// person. Fails when it is being resolved already, or when it picks cleanly.
+    public static func start(_ commit: OID, onto target: TargetReport, plan: Plan, in repository: Repository,
+                             at path: String) throws -> (Resolution, Progress) {
+        let results = plan.results.filter { $0.target == target.branch }
+        guard let index = results.firstIndex(where: { $0.commit == commit }) else {
+            throw BackportError.invalidInput("\(commit.short()) is not tried on \(target.branch): nothing to resolve there")
+        }
+        guard results[index].outcome == .conflicted || results[index].outcome == .needsAdaptation else {
+            throw BackportError.invalidInput("\(commit.short()) is \(results[index].outcome.rawValue) on \(target.branch): nothing to resolve")
+        }
+        let local = target.branch.split(separator: "/").drop { _ in target.remote }.joined(separator: "/")
+        let branch = "backport/\(target.remote ? local : target.branch)/\(commit.short())"
+        if let existing = try all(in: repository).first(where: { $0.branch == branch }) {
+            throw BackportError.invalidInput("\(commit.short()) is being resolved already, in \(existing.worktree) (git backport abort there to start over)")
+        }
+        let earlier = results[..<index].filter { $0.outcome == .clean }.map(\.commit)
+        let later = results[(index + 1)...].filter { [.clean, .conflicted, .needsAdaptation].contains($0.outcome) }.map(\.commit)
+        try ScratchWorktree.git(["worktree", "add", "-q", "-b", branch, path, target.head.hex], gitDirectory: repository.commonDirectory)
+        var resolution = Resolution(target: target.branch, branch: branch, worktree: path, current: commit, pending: later)
+        let progress = try resolution.apply(earlier + [commit] + later, in: repository)
+        return (resolution, progress)
+    }
+
+    // MARK: Going on
+
+    /// Records the resolution of the current pick (`git cherry-pick --continue`: the
+    /// original author, the marker) and applies the pending picks until one conflicts.
+    public mutating func proceed(in repository: Repository) throws -> Progress {
+        if FileManager.default.fileExists(atPath: try gitDirectory() + "CHERRY_PICK_HEAD") {
+            _ = try git(["-c", "core.editor=true", "cherry-pick", "--continue"])
+        }
+        return try apply(pending, in: repository)
+    }
+
+    /// Removes the worktree, its branch and the state.
+    public func abort(in repository: Repository) throws {
+        _ = try? git(["cherry-pick", "--abort"])
+        ScratchWorktree.remove(worktree, gitDirectory: repository.commonDirectory)
+        _ = try? ScratchWorktree.git(["branch", "-D", branch], gitDirectory: repository.commonDirectory)
+        forget(in: repository)
+    }
+
+    /// Cherry-picks `queue` in the worktree in order (`-x`: the marker), stopping at the
+    /// first that conflicts; the state says where it stopped and what is left.
+    private mutating func apply(_ queue: [OID], in repository: Repository) throws -> Progress {
+        for (i, pick) in queue.enumerated() {
+            current = pick
+            pending = Array(queue[(i + 1)...])
+            try save(in: repository)
+            do {
+                _ = try git(["cherry-pick", "-x", "--allow-empty", pick.hex])
+            } catch {
+                let files = try git(["diff", "--name-only", "--diff-filter=U"]).split(separator: "\n").map(String.init)
+                let pickInProgress = FileManager.default.fileExists(atPath: try gitDirectory() + "CHERRY_PICK_HEAD")
+                guard !files.isEmpty || pickInProgress else { throw error }
+                return .conflicted(pick, files: files)
+            }
+        }
+        forget(in: repository)
+        return .done
+    }
+
+    private func gitDirectory() throws -> String {
+        let path = try git(["rev-parse", "--absolute-git-dir"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        return path + "/"
+    }
+
+    /// git in the worktree, hooks off.
+    private func git(_ arguments: [String]) throws -> String {
+        try ScratchWorktree.git(["--work-tree=" + worktree] + arguments, gitDirectory: worktreeGitDirectory())
+    }
+
+    /// The worktree's own git directory (its `.git` file names it).
+    private func worktreeGitDirectory() throws -> String {
+        let pointer = try String(contentsOfFile: worktree + "/.git", encoding: .utf8)
+        guard pointer.hasPrefix("gitdir: ") else { throw BackportError.invalidInput("\(worktree) is not a worktree") }
+        return pointer.dropFirst("gitdir: ".count).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
