@@ -156,8 +156,9 @@ public struct Planner {
         let renames = try RenameOptions(config: repository.config())
         let similarity = SimilarityCache()
         let style = try options.conflictStyle ?? Self.conflictStyle(repository.config())
-        // Scratch worktrees for --verify; those earlier runs killed with SIGKILL left go first.
-        if options.verify != nil { try ScratchWorktrees.collectGarbage(gitDirectory: gitDirectory) }
+        // Scratch worktrees that runs killed with SIGKILL left go first (a listing, nothing
+        // more, when there are none); then this run's, for --verify.
+        _ = try? ScratchWorktrees.collectGarbage(gitDirectory: gitDirectory)
         let verification = options.verify.map { command in
             Verification(verifier: Verifier(command: command, timeout: options.verifyTimeout),
                          worktrees: ScratchWorktrees(gitDirectory: gitDirectory))

@@ -483,6 +483,11 @@ struct VerifyTests {
         #expect(gc.stdout.contains("removed \(left[0])"))
         #expect(try Self.scratch(f).map { $0.hasSuffix("-mine") } == [true])
         #expect(!FileManager.default.fileExists(atPath: left[0]))
+        // The start of a later run does the same.
+        _ = try interrupted(by: SIGKILL, in: f)
+        #expect(try Self.scratch(f).count == 2)
+        _ = try backport(["plan", "--onto", "1.0"], in: f.path)
+        #expect(try Self.scratch(f).map { $0.hasSuffix("-mine") } == [true])
     }
 
     @Test("A verify command from a committed .backportconfig runs only with --trust-repo-config")
