@@ -9,10 +9,12 @@ struct GitBackport: ParsableCommand {
         commandName: "git-backport",
         abstract: "Find the fixes on main, try them on every release branch in memory, and say how each will go.",
         discussion: """
-            Run it as `git backport <command>` once git-backport is on PATH. Nothing in the \
-            repository changes: picks are computed in memory. Configuration comes from a \
-            committed .backportconfig, then `git config backport.*`, then flags \
-            (see Docs/configuration.md).
+            Run it as `git backport <command>` once git-backport is on PATH. plan, preview \
+            and branches change nothing in the repository: picks are computed in memory (the \
+            scratch worktrees of plan --verify exist only while it runs). resolve makes a \
+            branch and a worktree for you, and continue and abort work in them. Configuration \
+            comes from a committed .backportconfig, then `git config backport.*` (and \
+            `git -c`), then flags (see Docs/configuration.md).
             """,
         version: "0.1.0",
         subcommands: [PlanCommand.self, PreviewCommand.self, ResolveCommand.self, ContinueCommand.self, AbortCommand.self, BranchesCommand.self, GcCommand.self]
