@@ -7,6 +7,8 @@ public enum BackportError: Error, CustomStringConvertible, Equatable {
     case unknownBranch(String, role: String)
     case unknownRemote(String)
     case noSource
+    /// A repository with no commit yet.
+    case emptyRepository
     case noTargets
     /// Every release branch found was skipped (`backport.exclude`, `backport.maxAge`).
     case allTargetsSkipped(Int)
@@ -26,6 +28,8 @@ public enum BackportError: Error, CustomStringConvertible, Equatable {
             return "unknown \(role) branch '\(name)': no local or remote-tracking branch has that name (see 'git backport branches')"
         case .unknownRemote(let remote):
             return "remote '\(remote)' has no remote-tracking branches (run 'git fetch \(remote)' first?)"
+        case .emptyRepository:
+            return "this repository has no commits yet: there is nothing to backport"
         case .noSource:
             return "no source branch: none of main, master or the remote's HEAD exists; name one with --source"
         case .noTargets:

@@ -199,7 +199,8 @@ public final class Repository {
     public func resolveReference(_ name: String) throws -> (name: String, tip: OID)? {
         var ref: OpaquePointer?
         let status = git_reference_lookup(&ref, pointer, name)
-        if status == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
+        // No such reference, or a name no reference can have (`release/9*`).
+        if status == GIT_ENOTFOUND.rawValue || status == GIT_EINVALIDSPEC.rawValue { git_error_clear(); return nil }
         if status < 0 { throw lastError(code: status, function: "git_reference_lookup") }
         defer { git_reference_free(ref) }
         var resolved: OpaquePointer?

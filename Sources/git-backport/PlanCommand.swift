@@ -76,7 +76,7 @@ struct PlanCommand: ParsableCommand {
     var noFastPath = false
 
     func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let jobs, !(1...1024).contains(jobs) { throw ValidationError("--jobs is how many targets at once: 1 to 1024") }
         if let mainline, mainline < 1 { throw ValidationError("--mainline is a parent number, 1 or more") }
         if all, !commits.isEmpty { throw ValidationError("--all finds candidates itself: give commits or --all, not both") }
         if since != nil, !commits.isEmpty { throw ValidationError("--since limits the search for candidates: give commits or --since, not both") }

@@ -252,6 +252,7 @@ struct CommandTests {
         (["plan", "--source", "nope"], "fatal: unknown source branch 'nope'"),
         (["plan", "deadbeef"], "fatal: bad revision 'deadbeef'"),
         (["plan", "--remote", "upstream"], "fatal: remote 'upstream' has no remote-tracking branches"),
+        (["plan", "--onto", "release/9*"], "fatal: unknown target branch 'release/9*'"),
     ])
     func fatalErrors(arguments: [String], message: String) throws {
         let f = try sample()
@@ -270,12 +271,22 @@ struct CommandTests {
         #expect(out.stderr.hasPrefix("fatal: not a git repository"))
     }
 
+    @Test("An empty repository is one clear line")
+    func emptyRepository() throws {
+        let f = try Fixture()
+        let out = try backport(["plan"], in: f.path)
+        #expect(out.status == 128)
+        #expect(out.stderr == "fatal: this repository has no commits yet: there is nothing to backport\n")
+    }
+
     @Test("Usage errors are the argument parser's, before anything runs")
     func usage() throws {
         let f = try sample()
-        let out = try backport(["plan", "--jobs", "0"], in: f.path)
-        #expect(out.status == 64)
-        #expect(out.stderr.contains("--jobs must be at least 1"))
+        for jobs in ["0", "5000", "-3"] {
+            let out = try backport(["plan", "--jobs", jobs], in: f.path)
+            #expect(out.status == 64)
+            #expect(out.stderr.contains("--jobs is how many targets at once: 1 to 1024") || out.stderr.contains("Missing value"), "\(out.stderr)")
+        }
         #expect(try backport(["plan", "--all", "HEAD"], in: f.path).status == 64)
     }
 }

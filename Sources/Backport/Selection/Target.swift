@@ -72,6 +72,9 @@ public struct BranchFinder {
                 return Source(branch: Self.branch(fullName: resolvedName, tip: tip))
             }
         }
+        if try repository.branches(remote: false).isEmpty, try repository.branches(remote: true).isEmpty {
+            throw BackportError.emptyRepository
+        }
         throw BackportError.noSource
     }
 
