@@ -40,7 +40,7 @@ public struct Trailer: Sendable, Hashable, Codable {
 }
 
 extension Repository {
-    /// Reads a commit. Wraps `git_commit_lookup` and `git_message_trailers`.
+    /// Reads a commit. Wraps `git_commit_lookup`; trailers as git reads them.
     public func commit(_ id: OID) throws -> Commit {
         try withCommit(id) { handle in
             let message = git_commit_message(handle).map { String(cString: $0) } ?? ""
@@ -65,16 +65,10 @@ extension Repository {
         }
     }
 
-    /// The trailers of a message, in order. A message libgit2 cannot parse has none.
+    /// The trailers of a message, in order, as `git interpret-trailers --parse` reads them
+    /// (``TrailerParser``).
     public static func trailers(of message: String) -> [Trailer] {
-        libgit2Initialized()
-        var array = git_message_trailer_array()
-        guard git_message_trailers(&array, message) == 0 else { git_error_clear(); return [] }
-        defer { git_message_trailer_array_free(&array) }
-        return (0..<array.count).map { i in
-            let t = array.trailers[i]
-            return Trailer(key: String(cString: t.key), value: String(cString: t.value))
-        }
+        TrailerParser.trailers(of: message)
     }
 }
 
