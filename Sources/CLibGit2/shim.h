@@ -28,4 +28,10 @@ static inline int git_backport_set_strict_object_creation(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, enabled);
 }
 
+/* Whether libgit2 refuses a repository another user owns (git's safe.directory
+ * check); git-backport reads safe.directory itself, as git does. */
+static inline int git_backport_set_owner_validation(int enabled) {
+    return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
+}
+
 #endif

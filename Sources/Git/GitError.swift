@@ -17,6 +17,8 @@ public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
     public var isAmbiguous: Bool { code == GIT_EAMBIGUOUS.rawValue }
+    /// The repository belongs to another user and `safe.directory` does not list it.
+    public var isDubiousOwnership: Bool { code == GIT_EOWNER.rawValue }
     /// An object the operation needed is not in the object database (some calls report
     /// it as `GIT_ENOTFOUND`, others as a generic error of class `GIT_ERROR_ODB`).
     public var isMissingObject: Bool {

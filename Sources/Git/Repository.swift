@@ -26,6 +26,26 @@ public final class Repository {
     /// Wraps `git_repository_open_ext`. Throws a ``GitError`` whose `isNotFound` is true
     /// when there is no repository there.
     public static func discover(startingAt path: String? = nil) throws -> Repository {
+        do {
+            return try open(startingAt: path)
+        } catch let error as GitError where error.isDubiousOwnership || error.isNotFound {
+            // A repository another user owns: libgit2 1.5 refuses it (and does not take
+            // `safe.directory = *`), sometimes as "not found". git's rules, read here: the
+            // system and global configuration (never the repository's) list its folder, or `*`.
+            git_backport_set_owner_validation(0)
+            defer { git_backport_set_owner_validation(1) }
+            guard let found = try? open(startingAt: path) else { throw error }
+            let folder = found.workDirectory ?? found.gitDirectory
+            guard SafeDirectory.allows(folder) else {
+                let shown = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
+                throw GitError(code: GIT_EOWNER.rawValue, message: "detected dubious ownership in repository at '\(shown)' (another user owns it); "
+                               + "to trust it: git config --global --add safe.directory \(shown)", function: "git_repository_open_ext")
+            }
+            return found
+        }
+    }
+
+    private static func open(startingAt path: String?) throws -> Repository {
         libgit2Initialized()
         let env = ProcessInfo.processInfo.environment
         var handle: OpaquePointer?
@@ -267,5 +287,29 @@ public struct Branch: Sendable, Hashable, Codable {
         self.shortName = shortName
         self.isRemote = isRemote
         self.tip = tip
+    }
+}
+
+/// git's `safe.directory`: a repository another user owns is opened only when the
+/// system or global configuration (or `git -c`) lists its folder, or `*`.
+enum SafeDirectory {
+    static func allows(_ folder: String) -> Bool {
+        libgit2Initialized()
+        var values: [String] = Config.commandLineEntries(ProcessInfo.processInfo.environment)
+            .filter { $0.key.lowercased() == "safe.directory" }.map(\.value)
+        var config: OpaquePointer?
+        if git_config_open_default(&config) == 0 {
+            defer { git_config_free(config) }
+            var snapshot: OpaquePointer?
+            if git_config_snapshot(&snapshot, config) == 0 {
+                values = ((try? Config([snapshot!]).strings("safe.directory")) ?? []) + values
+            }
+        } else {
+            git_error_clear()
+        }
+        // An empty value resets the list, as in git.
+        if let reset = values.lastIndex(of: "") { values = Array(values[(reset + 1)...]) }
+        let trimmed = { (path: String) in path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path }
+        return values.contains { $0 == "*" || trimmed($0) == trimmed(folder) }
     }
 }

@@ -62,6 +62,8 @@ struct BranchOptions: ParsableArguments {
 func openRepository() throws -> Repository {
     do {
         return try Repository.discover()
+    } catch let error as GitError where error.isDubiousOwnership {
+        throw BackportError.invalidInput(error.message)
     } catch let error as GitError where error.isNotFound {
         throw BackportError.notARepository(FileManager.default.currentDirectoryPath)
     } catch let error as GitError {

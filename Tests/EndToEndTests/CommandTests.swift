@@ -271,6 +271,21 @@ struct CommandTests {
         #expect(out.stderr.hasPrefix("fatal: not a git repository"))
     }
 
+    @Test("A repository another user owns: git's dubious-ownership line, unless safe.directory lists it or says *")
+    func safeDirectory() throws {
+        let f = try sample()
+        guard getuid() == 0, try run("/bin/chown", ["-R", "nobody", f.path], in: "/").status == 0 else { return }
+        let refused = try backport(["branches"], in: f.path)
+        #expect(refused.status == 128)
+        #expect(refused.stderr.hasPrefix("fatal: detected dubious ownership in repository at '\(f.path)'"), "\(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        for value in ["*", f.path] {
+            let allowed = try backport(["branches"], in: f.path, environment: ["GIT_CONFIG_PARAMETERS": "'safe.directory'='\(value)'"])
+            #expect(allowed.status == 0, "\(value): \(allowed.stderr)")
+            #expect(allowed.stdout.contains("release/1.0"))
+        }
+    }
+
     @Test("An empty repository is one clear line")
     func emptyRepository() throws {
         let f = try Fixture()
