@@ -52,6 +52,7 @@ struct BranchOptions: ParsableArguments {
     /// The settings of the repository with these flags applied over them.
     func settings(for repository: Repository) throws -> Settings {
         var settings = try Settings.load(from: repository)
+        for warning in settings.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         if let source { settings.source = source }
         if let remote { settings.remote = remote }
         return settings

@@ -226,3 +226,53 @@ struct SelectionTests {
         #expect(throws: BackportError.self) { try plan(f) { $0.since = "not a date" } }
     }
 }
+
+@Suite("The repository's own configuration is not trusted")
+struct CommittedConfigTests {
+    @Test("An [include] in .backportconfig is never followed")
+    func includeNotFollowed() throws {
+        let f = try baseFixture(releases: ["release/1.0", "rel-2.0"])
+        let outside = f.path + "-outside.conf"
+        try "[backport]\n\ttarget = rel-*\n".write(toFile: outside, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: outside) }
+        try f.write(".backportconfig", "[include]\n\tpath = \(outside)\n[includeIf \"gitdir:/\"]\n\tpath = \(outside)\n")
+        let settings = try Settings.load(from: try Repository.discover(startingAt: f.path))
+        #expect(settings.targetPatterns == Settings.defaultTargetPatterns)
+    }
+
+    @Test("A .backportconfig that is a symlink or a pipe is not opened: a warning, and the run goes on")
+    func specialFiles() throws {
+        let f = try baseFixture()
+        try FileManager.default.createSymbolicLink(atPath: f.path + "/.backportconfig", withDestinationPath: "/etc/passwd")
+        var settings = try Settings.load(from: try Repository.discover(startingAt: f.path))
+        #expect(settings.warnings == [".backportconfig is not a regular file (a link or a special file): not read"])
+        try FileManager.default.removeItem(atPath: f.path + "/.backportconfig")
+        #expect(mkfifo(f.path + "/.backportconfig", 0o644) == 0)
+        settings = try Settings.load(from: try Repository.discover(startingAt: f.path))
+        #expect(settings.warnings.count == 1)
+    }
+
+    @Test("In a bare repository, a .backportconfig committed as a symlink is not read")
+    func committedSymlink() throws {
+        let f = try baseFixture()
+        try FileManager.default.createSymbolicLink(atPath: f.path + "/.backportconfig", withDestinationPath: "/etc/passwd")
+        try f.commit("a link named .backportconfig")
+        let bare = try Fixture(initialize: false)
+        try bare.git("clone", "-q", "--bare", f.path, ".")
+        let settings = try Settings.load(from: try Repository.discover(startingAt: bare.path))
+        #expect(settings.targetPatterns == Settings.defaultTargetPatterns)
+    }
+
+    @Test("A syntax error is one line naming the file and line; an unknown key is a warning naming its line")
+    func errors() throws {
+        let f = try baseFixture()
+        try f.write(".backportconfig", "[backport]\n\ttarget = release/*\n\t= broken\n")
+        #expect(throws: BackportError.invalidInput("bad config line 3 in file .backportconfig")) {
+            try Settings.load(from: try Repository.discover(startingAt: f.path))
+        }
+        try f.write(".backportconfig", "[backport]\n\ttarget = release/*\n\ttargte = typo\n")
+        let settings = try Settings.load(from: try Repository.discover(startingAt: f.path))
+        #expect(settings.warnings == [".backportconfig line 3: unknown key backport.targte, ignored"])
+        #expect(settings.targetPatterns == ["release/*"])
+    }
+}

@@ -37,6 +37,8 @@ public struct Settings: Sendable, Equatable {
     /// A `backport.verify` that the repository's committed `.backportconfig` sets: run only
     /// with `--trust-repo-config` (a pull request must never choose a command a bot runs).
     public var committedVerify: String?
+    /// Problems with the configuration that do not stop a run (an unknown key), one line each.
+    public var warnings: [String] = []
 
     public static let defaultTargetPatterns = ["release/*", "release-*", "stable/*", "maint/*", "*-stable"]
     public static let defaultBackportKeys = ["Backport-To", "Backport"]
@@ -66,20 +68,24 @@ public struct Settings: Sendable, Equatable {
     /// `backport.stableAddress`) replace the defaults when set; `backport.trailer` adds to
     /// `Backport-To`/`Backport`.
     public static func load(from repository: Repository) throws -> Settings {
-        var layers: [Config] = [try repository.config()]
-        if let committed = try committedConfig(in: repository) { layers.append(committed) }
+        let user = try repository.config()
+        var notRead: String?
+        let committed = try committedConfig(in: repository, notRead: &notRead)
         func string(_ key: String) throws -> String? {
-            for layer in layers { if let v = try layer.string(key), !v.isEmpty { return v } }
-            return nil
+            if let v = try user.string(key), !v.isEmpty { return v }
+            return committed?.string(key).flatMap { $0.isEmpty ? nil : $0 }
         }
         func strings(_ key: String) throws -> [String]? {
-            for layer in layers {
-                let v = try layer.strings(key).filter { !$0.isEmpty }
-                if !v.isEmpty { return v }
-            }
-            return nil
+            let mine = try user.strings(key).filter { !$0.isEmpty }
+            if !mine.isEmpty { return mine }
+            let theirs = committed?.strings(key).filter { !$0.isEmpty } ?? []
+            return theirs.isEmpty ? nil : theirs
         }
         var settings = Settings()
+        if let notRead { settings.warnings.append(notRead) }
+        for entry in committed?.entries ?? [] where entry.key.hasPrefix("backport.") && !knownKeys.contains(entry.key) {
+            settings.warnings.append("\(committedConfigName) line \(entry.line): unknown key \(entry.key), ignored")
+        }
         settings.source = try string("backport.source")
         settings.remote = try string("backport.remote")
         if let patterns = try strings("backport.target") {
@@ -93,8 +99,8 @@ public struct Settings: Sendable, Equatable {
             }
             return marker
         }
-        settings.verify = try layers[0].string("backport.verify").flatMap { $0.isEmpty ? nil : $0 }
-        settings.committedVerify = try layers.dropFirst().first?.string("backport.verify").flatMap { $0.isEmpty ? nil : $0 }
+        settings.verify = try user.string("backport.verify").flatMap { $0.isEmpty ? nil : $0 }
+        settings.committedVerify = committed?.string("backport.verify").flatMap { $0.isEmpty ? nil : $0 }
         if let age = try string("backport.maxAge") {
             guard let parsed = Age(parsing: age) else {
                 throw BackportError.invalidInput("backport.maxAge '\(age)': expected a number of days, weeks, months or years ('18 months'), or 0")
@@ -107,15 +113,59 @@ public struct Settings: Sendable, Equatable {
         return settings
     }
 
-    private static func committedConfig(in repository: Repository) throws -> Config? {
+    static let committedConfigName = ".backportconfig"
+
+    /// The `backport.*` keys there are (Docs/configuration.md).
+    static let knownKeys: Set<String> = ["backport.source", "backport.remote", "backport.target", "backport.exclude",
+                                         "backport.maxage", "backport.marker", "backport.verify", "backport.trailer",
+                                         "backport.branchtemplate", "backport.stableaddress"]
+
+    /// The repository's own configuration, which the tool does not trust: `.backportconfig`
+    /// in the working tree when it is a regular file there (not a link, not a pipe), else
+    /// the file in the tree of HEAD (bare clones of bots); read into memory, at most 1 MiB,
+    /// parsed without following includes (``ConfigFile``).
+    private static func committedConfig(in repository: Repository, notRead: inout String?) throws -> ConfigFile? {
+        let bytes: [UInt8]
         if let workdir = repository.workDirectory {
-            let path = workdir + ".backportconfig"
-            if FileManager.default.fileExists(atPath: path) { return try Config.open(file: path) }
+            guard let read = readRegularFile(workdir + committedConfigName, notRead: &notRead) else { return nil }
+            bytes = read
+        } else {
+            guard let head = try? repository.resolveCommit("HEAD"),
+                  let entry = try repository.file(at: committedConfigName, inTree: repository.treeID(ofCommit: head)),
+                  entry.isRegularFile else { return nil }
+            bytes = try repository.blobBytes(entry.blob)
+        }
+        guard bytes.count <= 1 << 20 else {
+            throw BackportError.invalidInput("\(committedConfigName) is larger than 1 MiB: not read")
+        }
+        do {
+            return try ConfigFile.parse(bytes, name: committedConfigName)
+        } catch let error as ConfigFile.SyntaxError {
+            throw BackportError.invalidInput(error.description)
+        }
+    }
+
+    /// The bytes of `path` when it is a regular file; nil when there is none, or when it is
+    /// a symlink or a special file, which is not opened (a pipe would block, a link could
+    /// lead out of the repository): `notRead` says so.
+    private static func readRegularFile(_ path: String, notRead: inout String?) -> [UInt8]? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            notRead = "\(committedConfigName) is not a regular file (a link or a special file): not read"
             return nil
         }
-        guard let head = try? repository.resolveCommit("HEAD"),
-              let bytes = try repository.blobContent(at: ".backportconfig", inCommit: head) else { return nil }
-        return try Config.parse(bytes)
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while bytes.count <= 1 << 20 {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            bytes += chunk[..<count]
+        }
+        return bytes
     }
 }
 
