@@ -276,3 +276,32 @@ struct CommittedConfigTests {
         #expect(settings.targetPatterns == ["release/*"])
     }
 }
+
+@Suite("Odd commit messages and commits never stop a plan")
+struct OddCommitTests {
+    @Test("Empty, 1 MiB, non-UTF-8 messages; empty, duplicated and enormous trailers; a root commit as a candidate")
+    func oddMessages() throws {
+        let f = try baseFixture()
+        let root = try f.git("rev-list", "--max-parents=0", "HEAD")
+        func commit(_ message: [UInt8], edit line: Int) throws {
+            try f.edit("a.txt", line: line, to: "edit \(line)")
+            try f.git("add", "-A")
+            let file = f.path + "/../message-\(line)"
+            try Data(message).write(to: URL(fileURLWithPath: file))
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            try f.git("commit", "-q", "--allow-empty-message", "--cleanup=verbatim", "-F", file)
+        }
+        try commit([], edit: 2)
+        try commit(Array(("huge\n\n" + String(repeating: "x", count: 1 << 20) + "\n\nBackport-To: 1.0\n").utf8), edit: 6)
+        try commit(Array("caf".utf8) + [0xE9] + Array(" \u{1}fix\n\nBackport-To: 1.0\n".utf8), edit: 10)
+        try commit(Array("dup\n\nBackport-To: 1.0\nBackport-To: 1.0\nCc:\nFixes:\n".utf8), edit: 14)
+        try commit(Array(("enormous\n\nBackport-To: " + String(repeating: "1.0 ", count: 50_000) + "\n").utf8), edit: 18)
+        let p = try plan(f)
+        #expect(p.candidates.count == 4)
+        #expect(p.results.allSatisfy { $0.outcome == .clean })
+        #expect(p.candidate("dup")?.warnings.contains { $0.contains("Fixes:") } == true)
+        // A root commit, named on the command line: picked against an empty tree.
+        let rooted = try plan(f) { $0.commits = [root]; $0.onto = ["release/1.0"] }
+        #expect(rooted.results.map(\.outcome) == [.alreadyApplied])
+    }
+}
