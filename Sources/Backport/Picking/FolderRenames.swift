@@ -20,7 +20,7 @@ extension PathMerge {
     /// The folders the fix adds a file directly into that the base and the fix have and
     /// the target does not: their files' renames on the target say whether the folder was
     /// renamed (merge-ort: "relevant for location").
-    func foldersGoneFromTarget(receiving added: Dictionary<String, TreeEntry>.Keys) throws -> Set<String> {
+    func foldersGoneFromTarget(receiving added: some Sequence<String>) throws -> Set<String> {
         guard renames.directoryRenames != .off, let base = input.base else { return [] }
         var folders = Set<String>(), checked = Set<String>()
         for path in added {
@@ -49,8 +49,12 @@ extension PathMerge {
             }
         }
         guard !emptied.isEmpty else { return ([], []) }
-        let additions = try targetSide().filter { change in
-            change.status == .added && emptied.contains(String(RenameDetector.folder(change.newPath!)))
+        // Additions only: a file the target turned into another kind (listed as a deletion
+        // and an addition at one path) is one changed entry to merge-ort, not moved along.
+        let side = try targetSide()
+        let deletedThere = Set(side.filter { $0.status == .deleted }.map { $0.oldPath! })
+        let additions = side.filter { change in
+            change.status == .added && !deletedThere.contains(change.newPath!) && emptied.contains(String(RenameDetector.folder(change.newPath!)))
         }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) }
         guard !additions.isEmpty else { return ([], []) }
         return (Set(additions.map { String(RenameDetector.folder($0.path)) }), additions)

@@ -83,8 +83,10 @@ struct PathMerge {
             default: throw WholeTreesNeeded("a change other than add, delete, modify")
             }
         }
-        // A file that changes type is a deletion and an addition at one path.
-        if deleted.contains(where: { added[$0.path] != nil }) { throw WholeTreesNeeded("a file changes type") }
+        // A file that changes kind (a file that becomes a symlink) is a deletion and an
+        // addition at one path in this list; merge-ort sees one entry changed, not a rename
+        // source. Settled here only when the target renamed the file away (below).
+        let typeChanged = Set(deleted.map(\.path).filter { added[$0] != nil })
 
         // The target's file at each path the fix deletes or modifies (nil: none there).
         var ours: [String: TreeEntry] = [:]
@@ -101,7 +103,7 @@ struct PathMerge {
         // file it deletes that the target does not have as the base had it. On the target:
         // a file the fix modifies or deletes that the target does not have.
         let detector = RenameDetector(repository: repository, options: renames, cache: similarity, scores: scores)
-        let fixRelevant = Set(deleted.filter { ours[$0.path] != $0.entry }.map(\.path))
+        let fixRelevant = Set(deleted.filter { ours[$0.path] != $0.entry && !typeChanged.contains($0.path) }.map(\.path))
         // In the fix, also every file of a folder the fix empties while the target adds a
         // file directly into it: where the fix moved that folder decides where the target's
         // new file goes.
@@ -109,7 +111,7 @@ struct PathMerge {
         let fixLocationRelevant = emptiedFolders.isEmpty ? [] : deleted.map(\.path).filter { Self.isInside($0, emptiedFolders) }
         // On the target, also every file of a folder the target no longer has and the fix
         // adds a file directly into: where that folder went decides where the new file goes.
-        let movedFolders = try foldersGoneFromTarget(receiving: added.keys)
+        let movedFolders = try foldersGoneFromTarget(receiving: added.keys.filter { !typeChanged.contains($0) })
         // Inside these folders merge-ort's walk puts nothing off (see ``WalkOrder``).
         let walkedWhole = movedFolders.union(emptiedFolders)
         var fixPairs: [String: RenameCandidate] = [:]
@@ -117,7 +119,8 @@ struct PathMerge {
             // Sources and destinations in the order merge-ort meets them.
             let fixSide = try WalkOrder.candidates(of: fixChanges, otherSideChanged: targetChanged(), walkedWhole: { walkedWhole.contains($0) })
             fixPairs = try detector.renames(
-                of: fixRelevant.union(fixLocationRelevant), sources: fixSide.sources, destinations: fixSide.destinations,
+                of: fixRelevant.union(fixLocationRelevant), sources: fixSide.sources.filter { !typeChanged.contains($0.path) },
+                destinations: fixSide.destinations.filter { !typeChanged.contains($0.path) },
                 removedFolder: removedFolder(in: input.fix), movedFolders: emptiedFolders)
         }
         let fixRenames = fixPairs.filter { fixRelevant.contains($0.key) }
@@ -154,6 +157,9 @@ struct PathMerge {
                 removedFolder: removedFolder(in: input.onto), movedFolders: movedFolders, prune: locationOnly.isEmpty ? nil : prune) }
             folderRenames = Self.folderRenames(targetRenames.mapValues(\.path), within: movedFolders)
         }
+        // A kind change the target's rename took the file away from is settled below (git:
+        // modify/delete at the target's name); any other goes to the whole-tree merge.
+        if typeChanged.contains(where: { ours[$0] != nil || targetRenames[$0] == nil }) { throw WholeTreesNeeded("a file changes type") }
         func claim(_ path: String) throws {
             guard !result.holds(path) else { throw WholeTreesNeeded("two files meet at one path") }
         }
@@ -172,9 +178,18 @@ struct PathMerge {
                 if let target = ours[path] {
                     // The fix renamed a file the target changed: the change follows the rename
                     // (into the folder the target moved the new name's folder to, if it did).
-                    result.updates[path] = .some(nil)
                     let relocated = renames.directoryRenames == .off ? nil : Self.moved(destination.path, by: folderRenames)
                     let resultPath = relocated ?? destination.path
+                    if target.type != source.entry.type {
+                        // The target turned it into another kind (a symlink): git's merge
+                        // takes that as its deletion (the new kind stays where it is), so the
+                        // renamed file is a delete/modify conflict at its new name.
+                        try claim(resultPath)
+                        result.conflicts.append(PathConflict(kind: .deleteModify, path: resultPath, ancestor: side(source),
+                            ours: nil, theirs: side(destination), binary: try isBinary(destination.entry), mergedText: nil))
+                        continue
+                    }
+                    result.updates[path] = .some(nil)
                     // Moved back to where it was: git 2.39's merge-ort leaves the file at neither
                     // name and reports no conflict for it (its rename and the target's file
                     // there collide into one entry, which ends deleted).
@@ -220,9 +235,11 @@ struct PathMerge {
                         binary: try isBinary(target), mergedText: nil))
                 }
             } else if let targetName = targetRenames[path] {
-                // Renamed on the target, deleted by the fix: git reports rename/delete.
+                // Renamed on the target, deleted by the fix: git reports rename/delete; a file
+                // the fix turned into another kind, modify/delete (the new kind stays at the
+                // old path, added below).
                 try claim(targetName.path)
-                result.conflicts.append(PathConflict(kind: .renameDelete, path: targetName.path,
+                result.conflicts.append(PathConflict(kind: typeChanged.contains(path) ? .modifyDelete : .renameDelete, path: targetName.path,
                     ancestor: side(source), ours: side(targetName), theirs: nil,
                     binary: try isBinary(targetName.entry), mergedText: nil))
             }
@@ -249,8 +266,9 @@ struct PathMerge {
         // The fix's additions, moved where the target moved their folder: git's default
         // (merge.directoryRenames = conflict) moves the file and reports a conflict.
         for (path, theirs) in added.sorted(by: { $0.key < $1.key }) {
-            if renames.directoryRenames != .off, let moved = Self.moved(path, by: folderRenames), added[moved] == nil,
-               !result.holds(moved) {
+            // (A file the fix turned into another kind is no addition to merge-ort: it stays.)
+            if renames.directoryRenames != .off, !typeChanged.contains(path), let moved = Self.moved(path, by: folderRenames),
+               added[moved] == nil, !result.holds(moved) {
                 if let target = try repository.entry(at: moved, inTree: input.onto) {
                     // A file only the target added there is not in the way (merge-ort:
                     // path_in_way): the two additions meet, add/add, at the new place.
