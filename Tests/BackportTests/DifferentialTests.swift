@@ -230,6 +230,25 @@ extension DifferentialTests {
         #expect(try assertAgreesWithGit(f, p) >= 2)
     }
 
+    @Test("A file on one side and a symlink on the other: the file's side is kept under path~<its label>, as git's merge-tree does")
+    func distinctTypes() throws {
+        let f = try baseFixture()
+        try f.git("checkout", "-q", "release/1.0")
+        try FileManager.default.removeItem(atPath: f.path + "/a.txt")
+        try FileManager.default.createSymbolicLink(atPath: f.path + "/a.txt", withDestinationPath: "b.txt")
+        try f.commit("release turns a.txt into a link")
+        try f.git("checkout", "-q", "main")
+        try f.edit("a.txt", line: 3, to: "fixed")
+        let fix = try f.commit("fix a.txt\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f) { $0.independent = true }.result("fix a.txt", on: "release/1.0"))
+        #expect(result.conflicts.map(\.path) == ["a.txt", "a.txt~\(fix.prefix(10)) (fix a.txt)"])
+        #expect(result.conflicts.allSatisfy { $0.kind == .type })
+        // git's merge-tree, with the commits' ids as labels, keeps the fix's file at a.txt~<fix id>.
+        let onto = try f.git("commit-tree", try f.git("rev-parse", "release/1.0^{tree}"), "-p", fix + "^", "-m", "t")
+        let merged = try f.git(["merge-tree", "--write-tree", "--name-only", "--no-messages", onto, fix], allowFailure: true)
+        #expect(Set(merged.split(separator: "\n").dropFirst().map(String.init)) == ["a.txt", "a.txt~\(fix)"])
+    }
+
     @Test("A file renamed differently on each side is unmerged under its three names, as git leaves it")
     func renameRename() throws {
         let f = try baseFixture()

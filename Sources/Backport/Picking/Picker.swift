@@ -134,9 +134,8 @@ final class Picker {
             try repository.mergeTrees(ancestor: input.base, ours: input.onto, theirs: input.fix, labels: input.labels,
                                       renames: wholeTreeRenames)
         }
-        return PickOutput(tree: merged.tree,
-                          conflicts: try merged.conflicts.map { try PathConflict($0, renames: merged.renames, input: input, in: repository) },
-                          renamedPaths: [])
+        let conflicts = try merged.conflicts.map { try PathConflict($0, renames: merged.renames, input: input, in: repository) }
+        return PickOutput(tree: merged.tree, conflicts: PathConflict.distinctTypes(conflicts, labels: input.labels), renamedPaths: [])
     }
 
     /// Forgets the objects written to memory and the attributes loaded (a finished

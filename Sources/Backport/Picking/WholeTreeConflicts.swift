@@ -48,3 +48,29 @@ extension PathConflict {
                   mergedText: binary ? nil : conflict.mergedText)
     }
 }
+
+extension PathConflict {
+    /// Where git's merge leaves the two kinds of a `type` conflict (a file on one side, a
+    /// symlink or submodule on the other): merge-ort records one of them under another
+    /// name, `path~<side's label>` (`/` in the label made `_`): the target's when it is the
+    /// regular file, else the fix's when it is, else both, and then nothing stays at
+    /// `path` (merge-ort.c: "distinct types", unique_path).
+    static func distinctTypes(_ conflicts: [PathConflict], labels: (ours: String, theirs: String)) -> [PathConflict] {
+        conflicts.flatMap { conflict -> [PathConflict] in
+            guard conflict.kind == .type, let ours = conflict.ours, let theirs = conflict.theirs else { return [conflict] }
+            let taken = Set(conflicts.map(\.path))
+            func renamed(_ label: String) -> PathConflict {
+                var base = conflict.path + "~" + label.replacingOccurrences(of: "/", with: "_"), name = base, suffix = 0
+                while taken.contains(name) { name = base + "_\(suffix)"; suffix += 1 }
+                base = name
+                var copy = conflict
+                copy.path = base
+                return copy
+            }
+            let regular = { (entry: ConflictSide) in entry.mode & 0o170000 == 0o100000 }
+            if regular(ours) { return [renamed(labels.ours), conflict] }
+            if regular(theirs) { return [conflict, renamed(labels.theirs)] }
+            return [renamed(labels.ours), renamed(labels.theirs)]
+        }
+    }
+}
