@@ -158,7 +158,7 @@ public struct Planner {
         let style = try options.conflictStyle ?? Self.conflictStyle(repository.config())
         // Scratch worktrees that runs killed with SIGKILL left go first (a listing, nothing
         // more, when there are none); then this run's, for --verify.
-        _ = try? ScratchWorktrees.collectGarbage(gitDirectory: gitDirectory)
+        _ = try? ScratchWorktrees.collectGarbage(in: repository)
         let verification = options.verify.map { command in
             Verification(verifier: Verifier(command: command, timeout: options.verifyTimeout),
                          worktrees: ScratchWorktrees(gitDirectory: gitDirectory))

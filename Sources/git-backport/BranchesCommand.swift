@@ -28,9 +28,7 @@ struct BranchesCommand: ParsableCommand {
                 let list = BranchList(source: SourceReport(source), targets: targets.map(TargetReport.init),
                                       skipped: discovery.skipped.map { SkippedBranch(target: TargetReport($0.target), why: $0.why) },
                                       remote: discovery.fallbackRemote)
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                write(String(decoding: try encoder.encode(list), as: UTF8.self) + "\n")
+                write(try JSONRenderer().render(list))
                 return
             }
             write("source  \(source.name)  \(source.branch.tip.short())\n")

@@ -59,6 +59,11 @@ struct BranchOptions: ParsableArguments {
     }
 }
 
+/// The names `--onto` was given: repeated, or separated by commas.
+func targetNames(_ values: [String]) -> [String] {
+    values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+}
+
 /// Opens the repository the command runs in, the way git finds it.
 func openRepository() throws -> Repository {
     do {

@@ -112,7 +112,7 @@ struct PlanCommand: ParsableCommand {
             let settings = try branches.settings(for: repository)
             var options = PlanOptions()
             options.commits = commits
-            options.onto = onto.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+            options.onto = targetNames(onto)
             options.since = since
             options.all = all
             options.independent = independent

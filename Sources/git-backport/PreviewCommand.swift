@@ -54,7 +54,7 @@ struct PreviewCommand: ParsableCommand {
             let repository = try openRepository()
             var options = PlanOptions()
             options.commits = commits
-            options.onto = onto.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+            options.onto = targetNames(onto)
             options.independent = independent
             options.keepDetails = true
             options.notice = note
@@ -63,9 +63,7 @@ struct PreviewCommand: ParsableCommand {
             let plan = try Planner(repository: repository, settings: try branches.settings(for: repository)).plan(options)
             switch format {
             case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                write(String(decoding: try encoder.encode(Preview(plan)), as: UTF8.self) + "\n")
+                write(try JSONRenderer().render(Preview(plan)))
             default:
                 Pager.start(repository: repository, disabled: noPager)
                 write(PreviewRenderer(context: context, statOnly: stat).render(plan))

@@ -66,9 +66,7 @@ struct ContinueCommand: ParsableCommand {
     func run() throws {
         try runReportingFatal {
             let repository = try openRepository()
-            guard var resolution = try Resolution.containing(FileManager.default.currentDirectoryPath, in: repository) else {
-                throw BackportError.invalidInput("not inside a git backport resolve worktree (see git worktree list)")
-            }
+            var resolution = try resolutionHere(in: repository)
             report(resolution, try resolution.proceed(in: repository))
         }
     }
@@ -83,13 +81,19 @@ struct AbortCommand: ParsableCommand {
     func run() throws {
         try runReportingFatal {
             let repository = try openRepository()
-            guard let resolution = try Resolution.containing(FileManager.default.currentDirectoryPath, in: repository) else {
-                throw BackportError.invalidInput("not inside a git backport resolve worktree (see git worktree list)")
-            }
+            let resolution = try resolutionHere(in: repository)
             try resolution.abort(in: repository)
             write("removed \(resolution.worktree) and the branch \(resolution.branch)\n")
         }
     }
+}
+
+/// The resolution whose worktree the command runs in.
+func resolutionHere(in repository: Repository) throws -> Resolution {
+    guard let resolution = try Resolution.containing(FileManager.default.currentDirectoryPath, in: repository) else {
+        throw BackportError.invalidInput("not inside a git backport resolve worktree (see git worktree list)")
+    }
+    return resolution
 }
 
 /// Where a resolution stands and what to do next.

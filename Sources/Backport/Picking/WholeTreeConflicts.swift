@@ -60,11 +60,10 @@ extension PathConflict {
             guard conflict.kind == .type, let ours = conflict.ours, let theirs = conflict.theirs else { return [conflict] }
             let taken = Set(conflicts.map(\.path))
             func renamed(_ label: String) -> PathConflict {
-                var base = conflict.path + "~" + label.replacingOccurrences(of: "/", with: "_"), name = base, suffix = 0
-                while taken.contains(name) { name = base + "_\(suffix)"; suffix += 1 }
-                base = name
-                var copy = conflict
+                let base = conflict.path + "~" + label.replacingOccurrences(of: "/", with: "_")
+                var copy = conflict, suffix = 0
                 copy.path = base
+                while taken.contains(copy.path) { copy.path = base + "_\(suffix)"; suffix += 1 }
                 return copy
             }
             let regular = { (entry: ConflictSide) in entry.mode & 0o170000 == 0o100000 }

@@ -111,9 +111,11 @@ public struct PreviewRenderer {
                     out += "\n" + stat.split(separator: "\n").map { "  " + PathCoding.displayed(String($0)) + "\n" }.joined()
                 }
                 if !statOnly, let patch = pick.patch, !patch.isEmpty { out += "\n" + PathCoding.displayed(patch, keepingLines: true) }
-                let result = plan.results.first { $0.commit == pick.commit && $0.target == target.branch }
-                for conflict in pick.conflicts {
-                    out += "\n  \(TextRenderer.describe(ConflictReport(path: conflict.path, kind: conflict.kind, regions: conflict.regions.map { .init(first: $0.first, last: $0.last) }, binary: conflict.binary)))\n"
+                // The plan's own facts of each conflict (kind, names, regions) for its line, the
+                // preview's regions for the excerpt.
+                let result = plan.result(for: pick.commit, on: target.branch)
+                for (report, conflict) in zip(result?.conflicts ?? [], pick.conflicts) {
+                    out += "\n  \(TextRenderer.describe(report))\n"
                     guard let text = result?.detail?.markedFiles[conflict.path] else { continue }
                     out += excerpt(Preview.lines(text), regions: conflict.regions)
                 }

@@ -242,14 +242,15 @@ public struct TextRenderer {
     }
 }
 
-/// Renders a ``Plan`` as the versioned JSON document of Docs/report-schema.md.
+/// Renders a ``Plan`` as the versioned JSON document of Docs/report-schema.md (and every
+/// other JSON document the tool prints: the branch list, a preview) in one form.
 public struct JSONRenderer {
     public init() {}
 
-    public func render(_ plan: Plan) throws -> String {
+    public func render(_ document: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(plan), as: UTF8.self) + "\n"
+        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
     }
 }
 

@@ -17,6 +17,12 @@ struct ScratchRun {
             .appendingPathComponent("\(prefix)\(pid)-\(startTime(of: pid) ?? 0)").path)
     }
 
+    /// A file or folder name made from a label (a branch name, `<target>-<commit>`): what is
+    /// not a letter, digit, `.` or `-` becomes `_`.
+    static func fileName(_ label: String) -> String {
+        String(label.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" })
+    }
+
     /// The process and start time a folder's name records, if it is one of ours.
     static func owner(of folder: String) -> (pid: Int32, start: UInt64)? {
         let name = (folder as NSString).lastPathComponent

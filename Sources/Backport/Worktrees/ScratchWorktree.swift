@@ -96,7 +96,7 @@ final class ScratchWorktrees: @unchecked Sendable {
     /// A new worktree for `name` (a target) at `commit`.
     func make(named name: String, at commit: OID) throws -> ScratchWorktree {
         installSignalHandlers()
-        let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" })
+        let safeName = ScratchRun.fileName(name)
         // One folder per call: a target split into several runs gets several.
         let path = lock.withLock { () -> String in
             made += 1
@@ -137,9 +137,13 @@ final class ScratchWorktrees: @unchecked Sendable {
     }
 
     /// Removes the worktrees that runs no longer alive left behind, and their folders;
-    /// nothing else. Returns their paths.
+    /// nothing else. Returns their paths. A repository with no linked worktree at all (no
+    /// `worktrees/` in its common git directory) is left without starting git: every `plan`
+    /// starts with this.
     @discardableResult
-    static func collectGarbage(gitDirectory: String) throws -> [String] {
+    static func collectGarbage(in repository: Repository) throws -> [String] {
+        guard FileManager.default.fileExists(atPath: repository.commonDirectory + "worktrees") else { return [] }
+        let gitDirectory = repository.gitDirectory
         var removed: [String] = []
         for path in try ScratchWorktree.registered(gitDirectory: gitDirectory) {
             let folder = (path as NSString).deletingLastPathComponent
@@ -157,6 +161,6 @@ final class ScratchWorktrees: @unchecked Sendable {
 public enum ScratchCleanup {
     /// The paths removed.
     public static func collectGarbage(in repository: Repository) throws -> [String] {
-        try ScratchWorktrees.collectGarbage(gitDirectory: repository.gitDirectory)
+        try ScratchWorktrees.collectGarbage(in: repository)
     }
 }

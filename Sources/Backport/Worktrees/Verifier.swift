@@ -37,7 +37,7 @@ final class Verifier: @unchecked Sendable {
     /// the log file.
     func verify(in folder: String, name: String) throws -> Failure? {
         try FileManager.default.createDirectory(atPath: logFolder, withIntermediateDirectories: true)
-        let log = logFolder + "/" + name.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" } + ".log"
+        let log = logFolder + "/" + ScratchRun.fileName(name) + ".log"
         let pid = try spawn(in: folder, log: log)
         Self.lock.withLock { _ = Self.running.insert(pid) }
         defer { Self.lock.withLock { _ = Self.running.remove(pid) } }
