@@ -596,6 +596,20 @@ struct ResolveTests {
         #expect(try f.git("rev-parse", "HEAD") == head)
     }
 
+    @Test("In an ordinary clone, resolve onto origin's release branch makes backport/<branch>/<commit>")
+    func remoteTarget() throws {
+        let upstream = try sample()
+        let clone = try Fixture(initialize: false)
+        try clone.git("clone", "-q", upstream.path, ".")
+        let path = clone.path + "-resolve"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let started = try backport(["resolve", "607a291985", "--onto", "1.0", "--path", path], in: clone.path)
+        #expect(started.status == 0, "\(started.stderr)")
+        #expect(started.stdout.contains("branch backport/release/1.0/607a291985, onto origin/release/1.0"))
+        #expect(try backport(["abort"], in: path).status == 0)
+        #expect(try !clone.git("branch").contains("backport/"))
+    }
+
     @Test("resolve refuses a pick that is not conflicted, and continue outside a resolve worktree")
     func refusals() throws {
         let f = try sample()

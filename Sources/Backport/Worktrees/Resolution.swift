@@ -79,8 +79,9 @@ public struct Resolution: Codable, Sendable, Equatable {
         guard results[index].outcome == .conflicted || results[index].outcome == .needsAdaptation else {
             throw BackportError.invalidInput("\(commit.short()) is \(results[index].outcome.rawValue) on \(target.branch): nothing to resolve")
         }
-        let local = target.branch.split(separator: "/").drop { _ in target.remote }.joined(separator: "/")
-        let branch = "backport/\(target.remote ? local : target.branch)/\(commit.short())"
+        // `origin/release/1.6` gives `backport/release/1.6/<commit>`: without the remote's name.
+        let local = target.remote ? target.branch.split(separator: "/").dropFirst().joined(separator: "/") : target.branch
+        let branch = "backport/\(local)/\(commit.short())"
         if let existing = try all(in: repository).first(where: { $0.branch == branch }) {
             throw BackportError.invalidInput("\(commit.short()) is being resolved already, in \(existing.worktree) (git backport abort there to start over)")
         }
