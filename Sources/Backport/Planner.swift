@@ -39,6 +39,12 @@ public struct PlanOptions: Sendable {
     public var verify: String?
     /// How long a verification may take (`--verify-timeout`), in seconds.
     public var verifyTimeout: TimeInterval = 600
+    /// Where the picks' merged objects go: memory (`plan`, `apply --dry-run`) or the
+    /// repository (`apply`, which makes commits of them).
+    public var objectStore: ObjectStore = .memory
+    /// Paths (glob patterns) merged with git's union strategy (`backport.union`): both
+    /// sides of each conflict kept, as for a changelog.
+    public var unionPaths: [String] = []
 
     public init() {}
 }
@@ -114,8 +120,18 @@ public struct Planner {
     }
 
     public func plan(_ options: PlanOptions) throws -> Plan {
+        try reportingShallowClone { try makePlan(options) }
+    }
+
+    /// A plan onto `targets` (from ``branches(for:)``, maybe each started at another
+    /// commit: ``Target/startingAt(_:)``).
+    public func plan(_ options: PlanOptions, source: Source, targets: [Target]) throws -> Plan {
+        try reportingShallowClone { try makePlan(options, chosen: (source, targets)) }
+    }
+
+    private func reportingShallowClone<T>(_ body: () throws -> T) throws -> T {
         do {
-            return try makePlan(options)
+            return try body()
         } catch let error as GitError {
             // libgit2 1.5 does not know shallow clones: a walk past the boundary finds no commit.
             if error.isMissingObject, FileManager.default.fileExists(atPath: repository.gitDirectory + "shallow") {
@@ -125,7 +141,9 @@ public struct Planner {
         }
     }
 
-    private func makePlan(_ options: PlanOptions) throws -> Plan {
+    /// The source and the targets a plan with `options` uses: those named with `--onto`,
+    /// else every release branch found (the notices about them go to `options.notice`).
+    public func branches(for options: PlanOptions) throws -> (source: Source, targets: [Target]) {
         var settings = self.settings
         if let source = options.source { settings.source = source }
         let finder = BranchFinder(repository: repository, settings: settings)
@@ -140,6 +158,11 @@ public struct Planner {
             targets = try finder.targets(named: options.onto, excluding: source)
         }
         guard !targets.isEmpty else { throw BackportError.noTargets }
+        return (source, targets)
+    }
+
+    private func makePlan(_ options: PlanOptions, chosen: (source: Source, targets: [Target])? = nil) throws -> Plan {
+        let (source, targets) = try chosen ?? branches(for: options)
         let since = try options.since.map { spec in
             guard let since = Since.parse(spec, in: repository) else {
                 throw BackportError.invalidInput("--since '\(spec)': not a commit in this repository, nor a date (2026-01-01, '3 months ago')")
@@ -173,7 +196,7 @@ public struct Planner {
                     let picker = Picker(gitDirectory: gitDirectory, renames: renames, pathByPath: options.fastPath, similarity: similarity)
                     let targetRun = try TargetRun(picker: picker, target: targets[run.target], history: histories[run.target],
                                                   stacked: !options.independent, conflictStyle: style, keepDetails: options.keepDetails,
-                                                  verification: verification)
+                                                  verification: verification, store: options.objectStore, unionPaths: options.unionPaths)
                     return try targetRun.run(Array(perTargetWork[run.target][run.candidates]), onResult: counter.advance)
                 }
             }

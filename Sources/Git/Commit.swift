@@ -26,6 +26,13 @@ public struct Signature: Sendable, Hashable, Codable {
     public let time: Int64
     /// The author's offset from UTC, in minutes.
     public let offsetMinutes: Int32
+
+    public init(name: String, email: String, time: Int64, offsetMinutes: Int32) {
+        self.name = name
+        self.email = email
+        self.time = time
+        self.offsetMinutes = offsetMinutes
+    }
 }
 
 /// One `Key: value` trailer of a commit message.

@@ -16,11 +16,25 @@ public enum TrailerParser {
     static let generatedPrefixes = [Array("Signed-off-by: ".utf8), Array("(cherry picked from commit ".utf8)]
 
     public static func trailers(of message: String) -> [Trailer] {
-        let buffer = Array(message.utf8)
-        let end = trailerEnd(buffer, patchStart(buffer))
+        let entries = block(of: Array(message.utf8)) ?? []
+        return entries.compactMap { entry -> Trailer? in
+            guard entry.first != UInt8(ascii: "#") else { return nil }
+            let position = separator(in: entry[...])
+            guard position >= 1 else { return nil }
+            let key = trim(entry[..<position])
+            let value = unfold(entry[(position + 1)...])
+            return Trailer(key: String(decoding: key, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+        }
+    }
+
+    /// The lines of the message's trailer block (a continuation joined to the line before
+    /// when that is a trailer), each with its newline; nil when it has none. With
+    /// `patchDivider` false a `---` line does not end the message: how git's sequencer
+    /// reads a message it appends a marker or a sign-off to (`has_conforming_footer`).
+    public static func block(of buffer: [UInt8], patchDivider: Bool = true) -> [[UInt8]]? {
+        let end = trailerEnd(buffer, patchDivider ? patchStart(buffer) : buffer.count)
         let start = blockStart(buffer, end)
-        guard start < end else { return [] }
-        // The block's lines, continuations joined to the line before when it is a trailer.
+        guard start < end else { return nil }
         var entries: [[UInt8]] = []
         var lastIsTrailer = false
         for line in lines(buffer[start..<end]) {
@@ -31,14 +45,7 @@ public enum TrailerParser {
             entries.append(Array(line))
             lastIsTrailer = separator(in: entries[entries.count - 1][...]) >= 1
         }
-        return entries.compactMap { entry -> Trailer? in
-            guard entry.first != UInt8(ascii: "#") else { return nil }
-            let position = separator(in: entry[...])
-            guard position >= 1 else { return nil }
-            let key = trim(entry[..<position])
-            let value = unfold(entry[(position + 1)...])
-            return Trailer(key: String(decoding: key, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
-        }
+        return entries
     }
 
     /// Where a patch starts: a line `---` followed by whitespace (trailer.c: find_patch_start).

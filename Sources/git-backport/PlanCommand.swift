@@ -119,6 +119,7 @@ struct PlanCommand: ParsableCommand {
             options.mainline = mainline
             if let jobs { options.jobs = jobs }
             options.fastPath = !noFastPath
+            options.unionPaths = settings.unionPaths
             options.notice = note
             options.verify = verify ?? settings.verify ?? (trustRepoConfig ? settings.committedVerify : nil)
             options.verifyTimeout = Self.seconds(verifyTimeout) ?? 600

@@ -45,9 +45,17 @@ final class TargetRun {
     /// The last merge's output (for the verification step).
     private var lastMerge: PickOutput?
 
+    /// Where merged objects go.
+    private let store: ObjectStore
+    /// Paths merged with git's union strategy (`backport.union`).
+    private let unionPaths: [String]
+
     init(picker: Picker, target: Target, history: TargetHistory, stacked: Bool,
-         conflictStyle: TextMerge.Style = .merge, keepDetails: Bool = false, verification: Verification? = nil) throws {
+         conflictStyle: TextMerge.Style = .merge, keepDetails: Bool = false, verification: Verification? = nil,
+         store: ObjectStore = .memory, unionPaths: [String] = []) throws {
         self.verification = verification
+        self.store = store
+        self.unionPaths = unionPaths
         self.picker = picker
         self.target = target
         self.history = history
@@ -225,8 +233,8 @@ final class TargetRun {
             base: try candidate.change.baseTree(repository), onto: currentTree, fix: candidate.commit.tree,
             labels: (target.name, "\(candidate.commit.id.short()) (\(candidate.commit.summary))"),
             baseLabel: "parent of \(candidate.commit.id.short()) (\(candidate.commit.summary))", conflictStyle: conflictStyle,
-            attributes: currentTree, fixChanges: try candidate.change.changes(repository))
-        let output = try picker.pick(input, writingTo: .memory)
+            attributes: currentTree, fixChanges: try candidate.change.changes(repository), unionPaths: unionPaths)
+        let output = try picker.pick(input, writingTo: store)
         lastMerge = output
         var findings: [Finding] = [.merged(output)]
         for (fixPath, targetPath) in output.renamedPaths {

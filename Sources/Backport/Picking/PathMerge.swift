@@ -395,7 +395,7 @@ struct PathMerge {
         if o.isSubmodule || o.isSymlink { return conflict(binary: false, text: nil) }
         // A merge driver (or `-merge`, `binary`) chosen by the target's attributes; `union`
         // is the text merge taking both sides of each conflict, done here as git does it.
-        let driver = try repository.mergeAttribute(for: path)
+        let driver = input.mergesByUnion(path) ? "union" : try repository.mergeAttribute(for: path)
         if let driver, driver != "union" { throw WholeTreesNeeded("a merge driver") }
         // Where the sides name the file differently, the markers say which name (as git's do).
         let labels = ours.path == theirs.path ? input.labels

@@ -1,7 +1,8 @@
+import Foundation
 import Git
 
 /// Where a pick writes the objects it makes (merged blobs, trees).
-enum ObjectStore: Sendable, Hashable {
+public enum ObjectStore: Sendable, Hashable {
     /// An in-memory object database (libgit2's mempack): nothing reaches the repository.
     /// `plan` and `preview` pick here.
     case memory
@@ -30,6 +31,22 @@ struct PickInput: Sendable {
     /// What the fix changes (`base` to `fix`), when the caller already has it (shared by
     /// every target); computed otherwise.
     var fixChanges: [PathChange]?
+    /// Paths (glob patterns) merged with git's union strategy whatever the attributes say
+    /// (`backport.union`).
+    var unionPaths: [String] = []
+}
+
+extension PickInput {
+    /// True when `path` is one of ``unionPaths``: a pattern with a `/` matches the whole
+    /// path, one without matches the file's name in any folder (as in `.gitattributes`).
+    func mergesByUnion(_ path: String) -> Bool {
+        guard !unionPaths.isEmpty else { return false }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return unionPaths.contains { pattern in
+            pattern.contains("/") ? fnmatch(pattern.hasPrefix("/") ? String(pattern.dropFirst()) : pattern, path, FNM_PATHNAME) == 0
+                : fnmatch(pattern, name, 0) == 0
+        }
+    }
 }
 
 /// What a pick produced.

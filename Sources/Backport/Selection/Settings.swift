@@ -37,6 +37,13 @@ public struct Settings: Sendable, Equatable {
     /// A `backport.verify` that the repository's committed `.backportconfig` sets: run only
     /// with `--trust-repo-config` (a pull request must never choose a command a bot runs).
     public var committedVerify: String?
+    /// Paths (glob patterns) merged with git's union strategy (`backport.union`): a
+    /// changelog's entries from both sides are kept, never a conflict.
+    public var unionPaths: [String] = []
+    /// How `apply` writes commits, names branches and words the body (`backport.style`).
+    public var style: BackportStyle = .git
+    /// The branch name template of `apply` (`backport.branch`); nil: the style's.
+    public var branchTemplate: String?
     /// Problems with the configuration that do not stop a run (an unknown key), one line each.
     public var warnings: [String] = []
 
@@ -107,6 +114,14 @@ public struct Settings: Sendable, Equatable {
             }
             settings.maxAge = parsed.count == 0 ? nil : parsed
         }
+        settings.unionPaths = try strings("backport.union") ?? []
+        if let style = try string("backport.style") {
+            guard let parsed = BackportStyle(rawValue: style.lowercased()) else {
+                throw BackportError.invalidInput("backport.style '\(style)': expected \(BackportStyle.allCases.map(\.rawValue).joined(separator: " or "))")
+            }
+            settings.style = parsed
+        }
+        settings.branchTemplate = try string("backport.branch")
         if let keys = try strings("backport.trailer") { settings.backportKeys = defaultBackportKeys + keys }
         settings.branchTemplates = try strings("backport.branchTemplate") ?? []
         if let addresses = try strings("backport.stableAddress") { settings.stableAddresses = addresses }
@@ -118,7 +133,8 @@ public struct Settings: Sendable, Equatable {
     /// The `backport.*` keys there are (Docs/configuration.md).
     static let knownKeys: Set<String> = ["backport.source", "backport.remote", "backport.target", "backport.exclude",
                                          "backport.maxage", "backport.marker", "backport.verify", "backport.trailer",
-                                         "backport.branchtemplate", "backport.stableaddress"]
+                                         "backport.branchtemplate", "backport.stableaddress",
+                                         "backport.union", "backport.style", "backport.branch"]
 
     /// The repository's own configuration, which the tool does not trust: `.backportconfig`
     /// in the working tree when it is a regular file there (not a link, not a pipe), else

@@ -20,6 +20,12 @@ public struct Target: Sendable, Hashable {
         return String(branch.shortName[branch.shortName.index(after: slash)...])
     }
 
+    /// The same release branch, its picks tried on `tip` instead (a backport branch made
+    /// on it earlier: `apply` extends it).
+    public func startingAt(_ tip: OID) -> Target {
+        Target(branch: Branch(name: branch.name, shortName: branch.shortName, isRemote: branch.isRemote, tip: tip), version: version)
+    }
+
     /// Oldest first by version; branches without a version after, by name.
     public static func releaseOrder(_ a: Target, _ b: Target) -> Bool {
         switch (a.version, b.version) {

@@ -139,13 +139,6 @@ public struct Resolution: Codable, Sendable, Equatable {
 
     /// git in the worktree, hooks off.
     private func git(_ arguments: [String]) throws -> String {
-        try ScratchWorktree.git(["--work-tree=" + worktree] + arguments, gitDirectory: worktreeGitDirectory())
-    }
-
-    /// The worktree's own git directory (its `.git` file names it).
-    private func worktreeGitDirectory() throws -> String {
-        let pointer = try String(contentsOfFile: worktree + "/.git", encoding: .utf8)
-        guard pointer.hasPrefix("gitdir: ") else { throw BackportError.invalidInput("\(worktree) is not a worktree") }
-        return pointer.dropFirst("gitdir: ".count).trimmingCharacters(in: .whitespacesAndNewlines)
+        try ScratchWorktree.git(arguments, inWorktree: worktree)
     }
 }

@@ -49,6 +49,16 @@ final class ScratchWorktree {
             .split(separator: "\n").filter { $0.hasPrefix("worktree ") }.map { String($0.dropFirst("worktree ".count)) }
     }
 
+    /// Runs git in the worktree at `path` (its own git directory, which its `.git` file
+    /// names), hooks off.
+    @discardableResult
+    static func git(_ arguments: [String], inWorktree path: String) throws -> String {
+        let pointer = try String(contentsOfFile: path + "/.git", encoding: .utf8)
+        guard pointer.hasPrefix("gitdir: ") else { throw BackportError.invalidInput("\(path) is not a worktree") }
+        let gitDirectory = pointer.dropFirst("gitdir: ".count).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try git(["--work-tree=" + path] + arguments, gitDirectory: gitDirectory)
+    }
+
     /// Runs git on the repository with hooks off; its standard output, or an error with
     /// its standard error.
     @discardableResult

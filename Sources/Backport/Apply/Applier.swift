@@ -1,0 +1,207 @@
+import Foundation
+import Git
+
+/// `git backport apply`: the clean picks of a plan written as real commits stacked on each
+/// target, on a branch per target, in the repository's object database. No working tree,
+/// index or HEAD is touched (it works in a bare repository and from any checkout).
+///
+/// For each target: the branch the template names; when it exists and is built on the
+/// target's tip, the picks are tried on top of it, so what it carries already is
+/// `already-applied` by its markers and a second run writes nothing. A branch with other
+/// commits (the target moved on, or someone edited it) is replaced only with `--force`.
+/// Each reference moves by compare-and-swap: at its old value or its new one.
+public struct Applier {
+    public let repository: Repository
+    public let settings: Settings
+
+    public init(repository: Repository, settings: Settings) {
+        self.repository = repository
+        self.settings = settings
+    }
+
+    /// A target's branch before anything is written.
+    private struct Destination {
+        let target: Target
+        let branch: String
+        let ref: String
+        /// Where the branch points now (nil: no such branch).
+        let old: OID?
+        /// The commit the picks stack on.
+        let base: OID
+        /// Why the branch is not written, when it is not.
+        let refusal: String?
+    }
+
+    public func apply(_ options: ApplyOptions) throws -> ApplyReport {
+        let planner = Planner(repository: repository, settings: settings)
+        var planOptions = options.plan
+        planOptions.objectStore = options.dryRun ? .memory : .repository
+        let (source, targets) = try planner.branches(for: planOptions)
+        let template = try BranchTemplate(options.branchTemplate ?? options.style.branchTemplate)
+        if template.isPerUnit {
+            throw BackportError.invalidInput("--branch '\(template.text)': {commit}, {short} and {pr} name one pick; this version makes one branch per target")
+        }
+        // Known before anything is picked: nothing is written for a bad name or a missing identity.
+        let committer = try identity(options)
+        let destinations = try targets.map { try destination(for: $0, template: template, options: options, source: source, all: targets) }
+        let open = destinations.filter { $0.refusal == nil }
+        let plan = open.isEmpty
+            ? Plan(source: SourceReport(source), stacked: !planOptions.independent, targets: [], candidates: [], results: [])
+            : try planner.plan(planOptions, source: source, targets: open.map { $0.target.startingAt($0.base) })
+        let subjects = Dictionary(plan.candidates.map { ($0.commit, $0.subject) }, uniquingKeysWith: { a, _ in a })
+        let applications = try destinations.map { destination -> TargetApplication in
+            guard destination.refusal == nil else {
+                return TargetApplication(target: destination.target.name, branch: destination.branch, ref: destination.ref,
+                                         oldHead: destination.old, newHead: destination.old, base: destination.base,
+                                         status: .refused, message: destination.refusal, picks: [])
+            }
+            let results = plan.results.filter { $0.target == destination.target.name }
+            return try write(results, onto: destination, subjects: subjects, committer: committer, options: options)
+        }
+        return ApplyReport(dryRun: options.dryRun, style: options.style.rawValue,
+                           date: BranchTemplate.day(options.now), source: SourceReport(source),
+                           targets: applications, plan: plan)
+    }
+
+    // MARK: Branches
+
+    private func destination(for target: Target, template: BranchTemplate, options: ApplyOptions, source: Source,
+                             all targets: [Target]) throws -> Destination {
+        let branch: String, ref: String
+        if options.updateTarget {
+            guard !target.branch.isRemote else {
+                throw BackportError.invalidInput("--update-target: \(target.name) is a remote-tracking branch; apply moves local branches only")
+            }
+            (branch, ref) = (target.name, target.branch.name)
+        } else {
+            (branch, ref) = try template.reference(target: target, date: options.now)
+            let releases = Set(targets.flatMap { [$0.branch.name, "refs/heads/" + $0.localName] } + [source.branch.name])
+            if releases.contains(ref) {
+                throw BackportError.invalidInput("--branch '\(template.text)' names \(branch), a release or source branch: apply never moves one unless asked with --update-target")
+            }
+        }
+        let old = try repository.referenceTarget(ref)
+        let tip = target.branch.tip
+        guard let old, old != tip else { return Destination(target: target, branch: branch, ref: ref, old: old, base: tip, refusal: nil) }
+        // Built on the target's tip: extend it. Behind the tip (merged): start again from the tip.
+        if try repository.isAncestor(tip, of: old) {
+            return Destination(target: target, branch: branch, ref: ref, old: old, base: old, refusal: nil)
+        }
+        if try options.force || repository.isAncestor(old, of: tip) {
+            return Destination(target: target, branch: branch, ref: ref, old: old, base: tip, refusal: nil)
+        }
+        return Destination(target: target, branch: branch, ref: ref, old: old, base: tip, refusal:
+            "\(branch) has commits that are not on \(target.name) and not built on its tip \(tip.short()) (\(target.name) moved on, or the branch was edited): --force replaces it")
+    }
+
+    /// Who commits: `--committer`, else git's identity (`GIT_COMMITTER_*`, `user.*`).
+    private func identity(_ options: ApplyOptions) throws -> Signature {
+        let environment = ProcessInfo.processInfo.environment
+        let now = Int64(options.now.timeIntervalSince1970)
+        let offset = Int32(TimeZone.current.secondsFromGMT(for: options.now) / 60)
+        if let given = options.committer {
+            let dated = try repository.committerIdentity(environment: ["GIT_COMMITTER_NAME": given.name, "GIT_COMMITTER_EMAIL": given.email,
+                                                                      "GIT_COMMITTER_DATE": environment["GIT_COMMITTER_DATE"] ?? ""],
+                                                        now: now, offsetMinutes: offset)
+            return dated!
+        }
+        guard let found = try repository.committerIdentity(environment: environment, now: now, offsetMinutes: offset) else {
+            throw BackportError.invalidInput("who commits is unknown: set user.name and user.email (git config --global user.name 'Your Name'), or give --committer 'Name <email>'")
+        }
+        return found
+    }
+
+    // MARK: Commits
+
+    /// Writes a target's picks as commits (unless `--dry-run`) and moves its branch.
+    private func write(_ results: [PickResult], onto destination: Destination, subjects: [OID: String], committer: Signature,
+                       options: ApplyOptions) throws -> TargetApplication {
+        let signOff = options.signOff ?? options.style.signsOff
+        var head = destination.base
+        var picks: [AppliedPick] = []
+        var stoppedBy: String?
+        for result in results {
+            var pick = AppliedPick(commit: result.commit, subject: subjects[result.commit] ?? "", outcome: result.outcome, applied: false)
+            defer { picks.append(pick) }
+            if let stoppedBy, [.clean, .conflicted, .needsAdaptation, .error].contains(result.outcome) {
+                pick.leftOut = "not tried: the stack ends at \(stoppedBy)"
+                continue
+            }
+            switch result.outcome {
+            case .clean:
+                pick.applied = true
+                if !options.dryRun {
+                    let message = try commitMessage(of: result.commit, style: options.style, signOff: signOff ? committer : nil)
+                    head = try commit(result.commit, tree: result.tree!, parent: head, message: message, committer: committer)
+                    pick.newCommit = head
+                }
+            case .conflicted, .needsAdaptation, .error:
+                pick.leftOut = result.reasons.first?.message ?? result.outcome.rawValue
+                switch options.onConflict {
+                case .skip:
+                    break
+                case .stop:
+                    stoppedBy = "\(result.commit.short()), which is \(result.outcome.rawValue) (--on-conflict stop)"
+                case .commit:
+                    stoppedBy = "\(result.commit.short()), committed with its conflicts (--on-conflict commit)"
+                    guard result.outcome != .error else { break }
+                    pick.applied = true
+                    pick.withConflictMarkers = true
+                    if !options.dryRun {
+                        let conflicted = try ConflictedPick.tree(of: result.commit, onto: head, mainline: options.plan.mainline,
+                                                                 committer: committer, in: repository)
+                        var message = try commitMessage(of: result.commit, style: options.style, signOff: signOff ? committer : nil)
+                        message.bytes = BackportMessage.conflicted(message.bytes, paths: conflicted.paths)
+                        head = try commit(result.commit, tree: conflicted.tree, parent: head, message: message, committer: committer)
+                        pick.newCommit = head
+                    }
+                }
+            case .alreadyApplied, .notAffected, .skipped:
+                break
+            }
+        }
+        var application = TargetApplication(target: destination.target.name, branch: destination.branch, ref: destination.ref,
+                                            oldHead: destination.old, newHead: destination.old, base: destination.base,
+                                            status: .unchanged, picks: picks)
+        let written = picks.contains(where: \.applied)
+        switch (destination.old, written) {
+        case (nil, false):
+            application.status = .nothing
+            return application
+        case (let old?, false) where old == destination.base:
+            return application
+        default:
+            application.status = destination.old == nil ? .created : .updated
+        }
+        guard !options.dryRun else {
+            application.newHead = nil
+            return application
+        }
+        do {
+            let count = picks.filter(\.applied).count
+            try repository.updateReference(destination.ref, to: head, expecting: destination.old, identity: committer,
+                                           message: "backport: apply \(count) pick\(count == 1 ? "" : "s") onto \(destination.target.name)")
+            application.newHead = head
+        } catch Repository.ReferenceUpdateError.changed {
+            application.status = .failed
+            application.message = "\(destination.branch) was moved by someone else while apply ran: nothing written; run again"
+        }
+        return application
+    }
+
+    /// The message of a pick's new commit: the original's with the style's marker, and a
+    /// sign-off when asked.
+    private func commitMessage(of original: OID, style: BackportStyle, signOff: Signature?) throws -> (bytes: [UInt8], encoding: String?) {
+        let (raw, encoding) = try repository.rawMessage(of: original)
+        var message = BackportMessage.marked(raw, upstream: original, style: style)
+        if let signOff { message = BackportMessage.signedOff(message, by: signOff) }
+        return (message, encoding)
+    }
+
+    /// Writes the commit of a pick: the original's author and author date, `committer` now.
+    private func commit(_ original: OID, tree: OID, parent: OID, message: (bytes: [UInt8], encoding: String?),
+                        committer: Signature) throws -> OID {
+        try repository.createCommit(tree: tree, parents: [parent], author: repository.commit(original).author, committer: committer,
+                                    message: message.bytes, encoding: message.encoding)
+    }
+}
