@@ -34,4 +34,10 @@ static inline int git_backport_set_owner_validation(int enabled) {
     return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
 }
 
+/* Where the global, XDG and system configuration files are looked for (a list
+ * of folders; "" for none). */
+static inline int git_backport_set_config_search_path(git_config_level_t level, const char *path) {
+    return git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, path);
+}
+
 #endif

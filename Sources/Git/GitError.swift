@@ -1,4 +1,5 @@
 import CLibGit2
+import Foundation
 
 /// An error reported by libgit2, with the C function that reported it.
 ///
@@ -76,7 +77,32 @@ private let libgit2Setup: Void = {
     // mirrors): only its id is passed along, as git's merge does; a pick that must read
     // the blob fails on that read instead, naming it.
     _ = git_backport_set_strict_object_creation(0)
+    configurationFilesAsGitFindsThem(ProcessInfo.processInfo.environment)
 }()
+
+/// git reads `GIT_CONFIG_NOSYSTEM`, `GIT_CONFIG_SYSTEM` and `GIT_CONFIG_GLOBAL` (scripts and
+/// CI jobs set them to keep a user's configuration out); libgit2 does not, and would read
+/// `~/.gitconfig` and `/etc/gitconfig` anyway. Its search paths are set to match: no
+/// folder where git reads no file, the file's folder where git reads a `.gitconfig`
+/// (`gitconfig` for the system's). A file of another name cannot be named to libgit2: it
+/// is not read (nor is the default one).
+private func configurationFilesAsGitFindsThem(_ environment: [String: String]) {
+    func folder(of file: String, named name: String) -> String {
+        (file as NSString).lastPathComponent == name ? (file as NSString).deletingLastPathComponent : ""
+    }
+    if let global = environment["GIT_CONFIG_GLOBAL"] {
+        _ = git_backport_set_config_search_path(GIT_CONFIG_LEVEL_GLOBAL, folder(of: global, named: ".gitconfig"))
+        _ = git_backport_set_config_search_path(GIT_CONFIG_LEVEL_XDG, "")
+    }
+    let noSystem = environment["GIT_CONFIG_NOSYSTEM"].map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? false
+    if noSystem {
+        _ = git_backport_set_config_search_path(GIT_CONFIG_LEVEL_SYSTEM, "")
+        _ = git_backport_set_config_search_path(GIT_CONFIG_LEVEL_PROGRAMDATA, "")
+    } else if let system = environment["GIT_CONFIG_SYSTEM"] {
+        _ = git_backport_set_config_search_path(GIT_CONFIG_LEVEL_SYSTEM, folder(of: system, named: "gitconfig"))
+        _ = git_backport_set_config_search_path(GIT_CONFIG_LEVEL_PROGRAMDATA, "")
+    }
+}
 
 func libgit2Initialized() {
     _ = libgit2Setup

@@ -106,6 +106,8 @@ public struct Applier {
             return dated!
         }
         guard let found = try repository.committerIdentity(environment: environment, now: now, offsetMinutes: offset) else {
+            // Nothing is committed: a preview needs no identity.
+            if options.dryRun { return Signature(name: "(you)", email: "", time: now, offsetMinutes: offset) }
             throw BackportError.invalidInput("who commits is unknown: set user.name and user.email (git config --global user.name 'Your Name'), or give --committer 'Name <email>'")
         }
         return found
@@ -125,6 +127,7 @@ public struct Applier {
             defer { picks.append(pick) }
             if let stoppedBy, [.clean, .conflicted, .needsAdaptation, .error].contains(result.outcome) {
                 pick.leftOut = "not tried: the stack ends at \(stoppedBy)"
+                pick.notTried = true
                 continue
             }
             switch result.outcome {
@@ -195,7 +198,7 @@ public struct Applier {
         let (raw, encoding) = try repository.rawMessage(of: original)
         var message = BackportMessage.marked(raw, upstream: original, style: style)
         if let signOff { message = BackportMessage.signedOff(message, by: signOff) }
-        return (message, encoding)
+        return (BackportMessage.strippingSpace(message), encoding)
     }
 
     /// Writes the commit of a pick: the original's author and author date, `committer` now.

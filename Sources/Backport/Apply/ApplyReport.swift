@@ -75,4 +75,7 @@ public struct AppliedPick: Codable, Sendable {
     public var withConflictMarkers: Bool = false
     /// Why it was not applied, when it was not and needs a person (or was stopped).
     public var leftOut: String?
+    /// True when it was not tried: the stack ended before it (`--on-conflict stop` or
+    /// `commit`).
+    public var notTried: Bool = false
 }

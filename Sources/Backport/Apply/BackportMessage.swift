@@ -58,6 +58,28 @@ enum BackportMessage {
         return Array("[CONFLICTS] ".utf8) + title + [0x0a, 0x0a] + Array(note.utf8) + (body.isEmpty ? [] : [0x0a] + body)
     }
 
+    /// The message cleaned as git commits a pick's (`--cleanup=whitespace`, git's
+    /// stripspace): trailing whitespace cut from every line, runs of blank lines made one,
+    /// none at the start or the end, a final newline.
+    static func strippingSpace(_ message: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var pendingBlank = false
+        for line in message.split(separator: 0x0a, omittingEmptySubsequences: false) {
+            var end = line.endIndex
+            while end > line.startIndex, [0x20, 0x09, 0x0d, 0x0b, 0x0c].contains(line[end - 1]) { end -= 1 }
+            let text = line[line.startIndex..<end]
+            if text.isEmpty {
+                pendingBlank = !out.isEmpty
+                continue
+            }
+            if pendingBlank { out.append(0x0a) }
+            pendingBlank = false
+            out += text
+            out.append(0x0a)
+        }
+        return out
+    }
+
     /// The message ending with a newline (strbuf_complete_line).
     private static func completeLine(_ message: [UInt8]) -> [UInt8] {
         message.isEmpty || message.last == 0x0a ? message : message + [0x0a]

@@ -90,18 +90,28 @@ public struct ApplyMarkdownRenderer {
             }
             out += "\n"
         }
-        if !leftOut.isEmpty {
-            out += "Left out (\(leftOut.count)): these need a person.\n\n"
-            for pick in leftOut {
+        let waiting = leftOut.filter { $0.notTried }
+        let needing = leftOut.filter { !$0.notTried }
+        if !needing.isEmpty {
+            out += "Left out (\(needing.count)): these need a person.\n\n"
+            for pick in needing {
                 out += " * \(link(pick.commit)) -- \(escape(pick.subject)): **\(pick.outcome.rawValue)**, \(escape(pick.leftOut ?? ""))\n"
                 if let result = report.plan.results.first(where: { $0.commit == pick.commit && $0.target == target.target }) {
                     for conflict in result.conflicts.prefix(10) { out += "   - `\(TextRenderer.describe(conflict))`\n" }
                     if result.conflicts.count > 10 { out += "   - ... and \(result.conflicts.count - 10) more\n" }
                 }
             }
-            out += "\nTo finish, for each of them:\n\n```\n"
-                + leftOut.filter { $0.outcome != .error }.map { "git backport resolve \($0.commit.short()) --onto \(target.target)\n" }.joined()
-                + "```\n\n"
+            let resolvable = needing.filter { $0.outcome != .error }
+            if !resolvable.isEmpty {
+                out += "\nTo carry one by hand (a worktree with its conflicts, then `git backport continue`):\n\n```\n"
+                    + resolvable.map { "git backport resolve \($0.commit.short()) --onto \(target.target)\n" }.joined() + "```\n"
+            }
+            out += "\n"
+        }
+        if !waiting.isEmpty {
+            out += "Not tried yet (\(waiting.count)): the stack ends at the pick above; run `git backport apply` again once it is settled.\n\n"
+            for pick in waiting { out += " * \(link(pick.commit)) -- \(escape(pick.subject))\n" }
+            out += "\n"
         }
         if !there.isEmpty { out += "Already on `\(target.target)`: \(there.count) (not repeated here).\n" }
         if applied.isEmpty, leftOut.isEmpty { out += "Nothing to backport.\n" }

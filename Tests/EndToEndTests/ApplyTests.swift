@@ -1,0 +1,278 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A repository with a release branch and three fixes on main: two that pick cleanly onto
+/// `release/1.0` and one that conflicts there (the release changed the same line).
+func applyFixture(changelog: Bool = false) throws -> Fixture {
+    let f = try Fixture()
+    try f.write("a.txt", Fixture.lines("a", 40))
+    try f.write("b.txt", Fixture.lines("b", 40))
+    if changelog { try f.write("CHANGELOG.md", "# Changes\n\n- first release\n") }
+    try f.commit("initial")
+    try f.git("branch", "release/1.0")
+    try f.git("checkout", "-q", "release/1.0")
+    try f.edit("a.txt", line: 30, to: "release 1.0 wording")
+    if changelog { try f.write("CHANGELOG.md", "# Changes\n\n- 1.0.1: release fix\n- first release\n") }
+    try f.commit("release-only change")
+    try f.git("checkout", "-q", "main")
+    try f.edit("a.txt", line: 5, to: "fixed five")
+    try f.commit("fix five\n\nA longer explanation.\n\nBackport-To: 1.0")
+    try f.edit("b.txt", line: 10, to: "fixed ten")
+    if changelog { try f.write("CHANGELOG.md", "# Changes\n\n- fix ten\n- first release\n") }
+    try f.commit("fix ten\n\nBackport-To: 1.0\nSigned-off-by: Test Author <author@example.org>")
+    try f.edit("a.txt", line: 30, to: "main wording")
+    try f.commit("fix thirty\n\nBackport-To: 1.0")
+    return f
+}
+
+/// `git backport apply` in the fixture, with a fixed committer date.
+func apply(_ arguments: [String], in f: Fixture, environment: [String: String] = [:]) throws -> ProcessOutput {
+    try backport(["apply"] + arguments, in: f.path, environment: ["GIT_COMMITTER_DATE": "1800000000 +0100"].merging(environment) { $1 })
+}
+
+/// Everything about a repository apply must not touch unless asked: refs, HEAD, index, status.
+func repositoryState(_ f: Fixture) throws -> String {
+    try [f.git("show-ref"), f.git("symbolic-ref", "HEAD"), f.git("status", "--porcelain"),
+         f.git("ls-files", "--stage")].joined(separator: "\n--\n")
+}
+
+@Suite("git backport apply")
+struct ApplyTests {
+    @Test("Clean picks become commits on backport/<target>: trees and messages as git cherry-pick -x makes them, authors and dates kept")
+    func matchesCherryPick() throws {
+        let f = try applyFixture()
+        let before = try f.git("rev-parse", "main", "release/1.0", "HEAD")
+        let status = try f.git("status", "--porcelain")
+        let output = try apply(["--onto", "release/1.0"], in: f)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("backport/release/1.0 created with 2 commits"), "\(output.stdout)")
+        #expect(output.stdout.contains("left out"))
+        // Nothing else moved; the checkout is as it was.
+        #expect(try f.git("rev-parse", "main", "release/1.0", "HEAD") == before)
+        #expect(try f.git("status", "--porcelain") == status)
+
+        // What git does in a throwaway clone.
+        let clone = try Fixture(initialize: false)
+        _ = try run("/usr/bin/git", ["clone", "-q", f.path, clone.path], in: f.path)
+        try clone.git("checkout", "-q", "-b", "pick", "origin/release/1.0")
+        for subject in ["fix five", "fix ten"] {
+            let id = try f.git("log", "--format=%H", "--grep=^\(subject)$", "main")
+            try clone.git("cherry-pick", "-x", id)
+        }
+        #expect(try clone.git("rev-parse", "HEAD^{tree}") == f.git("rev-parse", "backport/release/1.0^{tree}"))
+        for i in 0..<2 {
+            let ours = try f.git("cat-file", "commit", "backport/release/1.0~\(i)")
+            let theirs = try clone.git("cat-file", "commit", "HEAD~\(i)")
+            // The message, and the author line (name, address, date), are git's exactly.
+            #expect(ours.components(separatedBy: "\n\n").dropFirst() == theirs.components(separatedBy: "\n\n").dropFirst())
+            #expect(ours.split(separator: "\n").first { $0.hasPrefix("author ") } == theirs.split(separator: "\n").first { $0.hasPrefix("author ") })
+            #expect(ours.contains("\ncommitter Test Committer <committer@example.org> 1800000000 +0100"))
+        }
+        #expect(try f.git("log", "-1", "--format=%B", "backport/release/1.0").contains("(cherry picked from commit "))
+        // The reflog names the tool.
+        #expect(try f.git("reflog", "show", "--format=%gs", "backport/release/1.0") == "backport: apply 2 picks onto release/1.0")
+    }
+
+    @Test("A second run writes nothing; a run after a new fix extends the branch; the next plan finds the picks applied")
+    func idempotent() throws {
+        let f = try applyFixture()
+        #expect(try apply(["--onto", "1.0"], in: f).status == 0)
+        let head = try f.git("rev-parse", "backport/release/1.0")
+        let objects = try f.objectFiles()
+        let again = try apply(["--onto", "1.0"], in: f)
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("already has every pick there is: nothing written"), "\(again.stdout)")
+        #expect(try f.git("rev-parse", "backport/release/1.0") == head)
+        #expect(try f.objectFiles() == objects)
+
+        try f.edit("b.txt", line: 20, to: "fixed twenty")
+        try f.commit("fix twenty\n\nBackport-To: 1.0")
+        let more = try apply(["--onto", "1.0"], in: f)
+        #expect(more.stdout.contains("updated: 1 commit added"), "\(more.stdout)")
+        #expect(try f.git("rev-parse", "backport/release/1.0~1") == head)
+
+        // Merged into the release branch, the picks are already-applied for plan.
+        try f.git("branch", "-f", "release/1.0", "backport/release/1.0")
+        let plan = try backport(["plan", "--onto", "1.0", "--format", "json"], in: f.path)
+        let report = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as! [String: Any]
+        let outcomes = (report["results"] as! [[String: Any]]).map { $0["outcome"] as! String }
+        #expect(outcomes.filter { $0 == "already-applied" }.count == 3, "\(outcomes)")
+    }
+
+    @Test("--dry-run writes no object and no ref")
+    func dryRun() throws {
+        let f = try applyFixture()
+        let objects = try f.objectFiles()
+        let state = try repositoryState(f)
+        let output = try apply(["--onto", "1.0", "--dry-run"], in: f)
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("would be created with 2 commits"), "\(output.stdout)")
+        #expect(try f.objectFiles() == objects)
+        #expect(try repositoryState(f) == state)
+    }
+
+    @Test("A diverged branch is refused without --force and replaced with it")
+    func diverged() throws {
+        let f = try applyFixture()
+        try f.git("branch", "backport/release/1.0", "release/1.0")
+        try f.git("checkout", "-q", "backport/release/1.0")
+        try f.write("c.txt", "someone else's work\n")
+        try f.commit("someone else's commit")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.write("d.txt", "moved on\n")
+        try f.commit("release moved on")
+        try f.git("checkout", "-q", "main")
+        let old = try f.git("rev-parse", "backport/release/1.0")
+        let refused = try apply(["--onto", "1.0", "--exit-code"], in: f)
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("--force replaces it"), "\(refused.stdout)")
+        #expect(try f.git("rev-parse", "backport/release/1.0") == old)
+        let forced = try apply(["--onto", "1.0", "--force"], in: f)
+        #expect(forced.status == 0)
+        #expect(try f.git("rev-parse", "backport/release/1.0~2") == f.git("rev-parse", "release/1.0"))
+    }
+
+    @Test("A release branch moves only with --update-target")
+    func releaseBranchNeverMoved() throws {
+        let f = try applyFixture()
+        let release = try f.git("rev-parse", "release/1.0")
+        let named = try apply(["--onto", "1.0", "--branch", "{target}"], in: f)
+        #expect(named.status == 128)
+        #expect(named.stderr.contains("never moves one unless asked with --update-target"), "\(named.stderr)")
+        #expect(try f.git("rev-parse", "release/1.0") == release)
+        let moved = try apply(["--onto", "1.0", "--update-target"], in: f)
+        #expect(moved.status == 0, "\(moved.stderr)")
+        #expect(try f.git("rev-parse", "release/1.0~2") == release)
+        #expect(try f.git("branch", "--list", "backport/*") == "")
+    }
+
+    @Test("Cilium style: [ upstream commit ] after the title, Signed-off-by, pr/v<version>-backport-<date>, the body's title")
+    func ciliumStyle() throws {
+        let f = try applyFixture()
+        try f.git("remote", "add", "origin", "https://github.com/example/widget.git")
+        let output = try apply(["--onto", "1.0", "--style", "cilium", "--format", "markdown"], in: f, environment: ["TZ": "UTC"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let branch = try f.git("branch", "--list", "pr/*", "--format=%(refname:short)")
+        #expect(branch.hasPrefix("pr/v1.0-backport-20"), "\(branch)")
+        let upstream = try f.git("log", "--format=%H", "--grep=^fix five$", "main")
+        #expect(try f.git("cat-file", "commit", branch + "~1").components(separatedBy: "\n\n").dropFirst().joined(separator: "\n\n")
+            == "fix five\n\n[ upstream commit \(upstream) ]\n\nA longer explanation.\n\nBackport-To: 1.0\nSigned-off-by: Test Committer <committer@example.org>")
+        // A sign-off that is not the committer's stays, the committer's follows it.
+        let ten = try f.git("cat-file", "commit", branch)
+        #expect(ten.hasSuffix("Backport-To: 1.0\nSigned-off-by: Test Author <author@example.org>\nSigned-off-by: Test Committer <committer@example.org>"), "\(ten)")
+        // Fixture.git trims the output's last newline.
+        #expect(output.stdout.hasPrefix("<!-- git-backport apply: \(branch) -->\nv1.0 backports "), "\(output.stdout)")
+        #expect(output.stdout.contains("(https://github.com/example/widget/commit/\(upstream))"))
+        #expect(output.stdout.contains("git backport resolve"))
+    }
+
+    @Test("--on-conflict commit leaves the markers exactly as git cherry-pick does, and says so loudly")
+    func conflictCommitted() throws {
+        let f = try applyFixture()
+        let output = try apply(["--onto", "1.0", "--on-conflict", "commit"], in: f)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("WITH CONFLICT MARKERS"))
+        let message = try f.git("log", "-1", "--format=%B", "backport/release/1.0")
+        #expect(message.hasPrefix("[CONFLICTS] fix thirty\n\nCONFLICTS TO RESOLVE"), "\(message)")
+        #expect(message.contains("\ta.txt\n"))
+
+        let clone = try Fixture(initialize: false)
+        _ = try run("/usr/bin/git", ["clone", "-q", f.path, clone.path], in: f.path)
+        try clone.git("checkout", "-q", "origin/backport/release/1.0~1")
+        let id = try f.git("log", "--format=%H", "--grep=^fix thirty$", "main")
+        try clone.git(["cherry-pick", "--no-commit", id], allowFailure: true)
+        try clone.git("add", "-A")
+        #expect(try clone.git("write-tree") == f.git("rev-parse", "backport/release/1.0^{tree}"))
+        #expect(try f.git("show", "backport/release/1.0:a.txt").contains("<<<<<<< HEAD"))
+        #expect(try f.git("worktree", "list").split(separator: "\n").count == 1)
+    }
+
+    @Test("--on-conflict stop ends the stack at the first pick that is not clean")
+    func conflictStops() throws {
+        let f = try applyFixture()
+        try f.edit("b.txt", line: 30, to: "after the conflict")
+        try f.commit("fix b thirty\n\nBackport-To: 1.0")
+        let output = try apply(["--onto", "1.0", "--on-conflict", "stop", "--format", "json"], in: f)
+        let report = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as! [String: Any]
+        let picks = ((report["targets"] as! [[String: Any]])[0]["picks"] as! [[String: Any]])
+        #expect(picks.map { $0["applied"] as! Bool } == [true, true, false, false])
+        #expect(picks[3]["notTried"] as? Bool == true)
+        #expect(try f.git("rev-list", "--count", "release/1.0..backport/release/1.0") == "2")
+    }
+
+    @Test("Works in a bare repository")
+    func bare() throws {
+        let f = try applyFixture()
+        let bare = try Fixture(initialize: false)
+        _ = try run("/usr/bin/git", ["clone", "-q", "--mirror", f.path, bare.path], in: f.path)
+        let output = try apply(["--onto", "1.0"], in: bare)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(try bare.git("rev-list", "--count", "release/1.0..backport/release/1.0") == "2")
+        #expect(try apply(["--onto", "1.0"], in: f).status == 0)
+        #expect(try bare.git("rev-parse", "backport/release/1.0^{tree}") == f.git("rev-parse", "backport/release/1.0^{tree}"))
+    }
+
+    @Test("backport.union settles a changelog conflict by keeping both sides, in plan and apply")
+    func unionChangelog() throws {
+        let f = try applyFixture(changelog: true)
+        let before = try backport(["plan", "--onto", "1.0", "--format", "json"], in: f.path)
+        #expect(before.stdout.contains("CHANGELOG.md"))
+        try f.git("config", "backport.union", "CHANGELOG.md")
+        let output = try apply(["--onto", "1.0"], in: f)
+        #expect(output.status == 0)
+        let changelog = try f.git("show", "backport/release/1.0:CHANGELOG.md")
+        #expect(changelog == "# Changes\n\n- 1.0.1: release fix\n- fix ten\n- first release", "\(changelog)")
+    }
+
+    @Test("Bad input: no identity, a bad template, a bad style, a bad --on-conflict")
+    func badInput() throws {
+        let f = try applyFixture()
+        let noIdentity = try apply(["--onto", "1.0"], in: f, environment: ["GIT_COMMITTER_NAME": "", "GIT_COMMITTER_EMAIL": ""])
+        #expect(noIdentity.status == 128)
+        #expect(noIdentity.stderr.hasPrefix("fatal: who commits is unknown"), "\(noIdentity.stderr)")
+        let template = try apply(["--onto", "1.0", "--branch", "backport/{nope}"], in: f)
+        #expect(template.status == 128)
+        #expect(template.stderr.contains("unknown field {nope}"))
+        let invalid = try apply(["--onto", "1.0", "--branch", "bad..name/{target}"], in: f)
+        #expect(invalid.status == 128)
+        #expect(invalid.stderr.contains("not a valid branch name"))
+        #expect(try apply(["--style", "fancy"], in: f).status == 64)
+        #expect(try apply(["--on-conflict", "maybe"], in: f).status == 64)
+        #expect(try f.git("branch", "--list", "backport/*") == "")
+    }
+
+    @Test("Messages of every shape get the marker and the sign-off exactly where git cherry-pick -x -s puts them")
+    func messagesAsGit() throws {
+        let f = try Fixture()
+        let messages = [
+            "only a subject", "subject\n\nbody text", "subject\n\nKey: value",
+            "subject\n\nbody\n\nSigned-off-by: Test Committer <committer@example.org>",
+            "subject\n\nbody\nSigned-off-by: Someone <s@example.org>",
+            "subject\n\n(cherry picked from commit 0123456789abcdef0123456789abcdef01234567)",
+            "subject\n\nnot: a trailer block\nbecause of this line", "subject\n\nbody\n---\nafter a divider\nKey: v",
+            "subject\n\n\n\nbody after blank lines\n\n", "subject with no newline at all",
+        ]
+        for i in messages.indices { try f.write("f\(i).txt", "old\n") }
+        try f.commit("initial")
+        try f.git("branch", "release/1.0")
+        for (i, message) in messages.enumerated() {
+            try f.write("f\(i).txt", "new\n")
+            try f.git("add", "-A")
+            try f.git("commit", "-q", "--cleanup=verbatim", "-m", message)
+        }
+        let ids = try f.git("rev-list", "--reverse", "release/1.0..main").split(separator: "\n").map(String.init)
+        let output = try apply(["--onto", "1.0", "--signoff"] + ids, in: f)
+        #expect(output.status == 0, "\(output.stderr)")
+        let clone = try Fixture(initialize: false)
+        _ = try run("/usr/bin/git", ["clone", "-q", f.path, clone.path], in: f.path)
+        try clone.git("checkout", "-q", "-b", "pick", "origin/release/1.0")
+        for id in ids { try clone.git("cherry-pick", "-x", "-s", "--allow-empty-message", id) }
+        for i in ids.indices {
+            let ours = try f.git("cat-file", "commit", "backport/release/1.0~\(i)")
+            let theirs = try clone.git("cat-file", "commit", "HEAD~\(i)")
+            #expect(ours.components(separatedBy: "\n\n").dropFirst() == theirs.components(separatedBy: "\n\n").dropFirst(),
+                    "\(ours)\n-- git --\n\(theirs)")
+        }
+    }
+}
