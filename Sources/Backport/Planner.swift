@@ -39,6 +39,8 @@ public struct PlanOptions: Sendable {
     public var verify: String?
     /// How long a verification may take (`--verify-timeout`), in seconds.
     public var verifyTimeout: TimeInterval = 600
+    /// What is carried together: commits, or pull requests (`--units`, `backport.units`).
+    public var units: UnitMode = .commits
     /// Where the picks' merged objects go: memory (`plan`, `apply --dry-run`) or the
     /// repository (`apply`, which makes commits of them).
     public var objectStore: ObjectStore = .memory
@@ -68,6 +70,8 @@ struct CandidateWork: Sendable {
     /// The upstream commits its own markers name (it is itself a backport), each with the
     /// targets whose history contains it.
     var upstream: [Upstream] = []
+    /// The unit it is carried in (`--units prs`): the pull request's merge, or itself.
+    var unit: OID?
 }
 
 /// An upstream commit a candidate's marker names.
@@ -170,7 +174,7 @@ public struct Planner {
             return since
         }
 
-        let (work, histories) = try Trace.measure("candidates") {
+        let (work, histories, units) = try Trace.measure("candidates") {
             try candidates(options: options, source: source, targets: targets, since: since)
         }
         // One run per target, each with its own picker (its own handles), in parallel; with
@@ -219,13 +223,15 @@ public struct Planner {
                     selectedBy: item.selection,
                     fixes: item.culprits.map(\.change.commit),
                     targets: targets.filter { item.targets.contains($0.branch.name) }.map(\.name),
-                    warnings: item.request.warnings
+                    warnings: item.request.warnings,
+                    unit: item.unit
                 )
             },
             // Candidate order first, then target order: the table's reading order.
             results: work.flatMap { item in
                 byCommit.compactMap { $0[item.commit.id] }
-            }
+            },
+            units: units
         )
     }
 
@@ -267,7 +273,8 @@ public struct Planner {
     /// own knowledge.
     static func runs(_ perTarget: [[CandidateWork]], jobs: Int, independent: Bool, work: [CandidateWork]) -> [Run] {
         let candidates = Set(work.map(\.commit.id))
-        let chained = work.contains { $0.culprits.contains { candidates.contains($0.change.commit) } }
+        // Nor when commits go in units: a unit's commits stack on each other.
+        let chained = work.contains { $0.unit != nil || $0.culprits.contains { candidates.contains($0.change.commit) } }
         let total = perTarget.map(\.count).reduce(0, +)
         // Pieces of at least 32 candidates, about two per worker over the whole plan.
         let piece = max(32, total / max(1, 2 * jobs))
@@ -290,10 +297,14 @@ public struct Planner {
 
     // MARK: Candidates
 
-    /// The commits to try, oldest first, each with the targets it is meant for; and what
-    /// each target carries on its own (markers, for `already-applied`).
-    func candidates(options: PlanOptions, source: Source, targets: [Target], since: Since?) throws -> ([CandidateWork], [TargetHistory]) {
+    /// The commits to try, oldest first, each with the targets it is meant for; what each
+    /// target carries on its own (markers, for `already-applied`); and, with `--units prs`,
+    /// the units they go in.
+    func candidates(options: PlanOptions, source: Source, targets: [Target],
+                    since: Since?) throws -> ([CandidateWork], [TargetHistory], [UnitReport]?) {
         let explicit = !options.commits.isEmpty
+        // Pull requests are read from every commit; a merge picked against --mainline is one commit.
+        let byUnits = options.units == .prs && options.mainline == nil
         var hidden: [OID] = [], after: Int64?
         switch since {
         case .revision(let id): hidden = [id]
@@ -304,7 +315,7 @@ public struct Planner {
                               hiding: hidden) { commit, lackedBy -> (Commit, FixRequest, [Int])? in
             guard !explicit, after.map({ commit.time >= $0 }) ?? true else { return nil }
             let request = FixRequest(trailers: commit.trailers, settings: settings)
-            return request.isFix || options.all ? (commit, request, lackedBy) : nil
+            return request.isFix || options.all || byUnits ? (commit, request, lackedBy) : nil
         }
         let histories = forks.ownCommits.map { TargetHistory($0, markers: settings.markers) }
         // Which targets contain a commit (a culprit, a commit named on the command line),
@@ -318,8 +329,13 @@ public struct Planner {
             known[id] = answer
             return answer
         }
+        if byUnits {
+            let (work, units) = try unitCandidates(forks.sourceCommits, options: options, source: source, targets: targets,
+                                                  containing: containing)
+            return (work, histories, units)
+        }
         if explicit {
-            return (try explicitCandidates(options.commits, options: options, targets: targets, containing: containing), histories)
+            return (try explicitCandidates(options.commits, options: options, targets: targets, containing: containing), histories, nil)
         }
         // Every target gets a row, those that already contain the commit too (settled as
         // already applied, in their history), so a report tells them from targets the
@@ -330,13 +346,56 @@ public struct Planner {
                                containedIn: Set(targets.map(\.branch.name)).subtracting(lacking), options: options,
                                containing: containing)
         }
-        return (work, histories)
+        return (work, histories, nil)
+    }
+
+    /// Pull requests as units: those on the source's first-parent line that ask for a
+    /// backport (a trailer on any of their commits or their merge; every one with `--all`),
+    /// or those named on the command line. Each commit of a unit is a candidate meant for
+    /// the unit's targets.
+    private func unitCandidates(_ sourceCommits: [(Commit, FixRequest, [Int])], options: PlanOptions, source: Source,
+                                targets: [Target], containing: (OID) throws -> Set<String>) throws -> ([CandidateWork], [UnitReport]) {
+        let line: [Commit]
+        if options.commits.isEmpty {
+            let lacked = Set(sourceCommits.map(\.0.id))
+            line = try Units.firstParentLine(from: source.branch.tip, in: repository) { !lacked.contains($0) }
+        } else {
+            line = try explicitIDs(options.commits).map { try repository.commit($0) }
+        }
+        var work: [CandidateWork] = []
+        var units: [UnitReport] = []
+        for (unit, members) in try Units.group(line, in: repository) {
+            let head = try repository.commit(unit.id)
+            let requests = ([head] + members).map { FixRequest(trailers: $0.trailers, settings: settings) }
+            let request = FixRequest.merging(requests)
+            let selection: CandidateReport.Selection = !options.commits.isEmpty ? .argument : request.isFix ? .trailer : .all
+            guard selection != .all || options.all || !options.commits.isEmpty, !members.isEmpty else { continue }
+            units.append(unit)
+            for member in members {
+                var item = try prepare(member, request: request, selection: selection, among: targets,
+                                       containedIn: containing(member.id), options: options, containing: containing)
+                item.unit = unit.id
+                work.append(item)
+            }
+        }
+        return (work, units)
     }
 
     /// Commits named on the command line, in the order given (ranges oldest first), each
     /// tried on every target.
     private func explicitCandidates(_ specs: [String], options: PlanOptions, targets: [Target],
                                     containing: (OID) throws -> Set<String>) throws -> [CandidateWork] {
+        try explicitIDs(specs).map { id in
+            let commit = try repository.commit(id)
+            return try prepare(commit, request: FixRequest(trailers: commit.trailers, settings: settings),
+                               selection: .argument, among: targets, containedIn: containing(id), options: options,
+                               containing: containing)
+        }
+    }
+
+    /// The commits named on the command line, in the order given (a range's oldest first),
+    /// each once.
+    private func explicitIDs(_ specs: [String]) throws -> [OID] {
         var ids: [OID] = []
         for spec in specs {
             if let range = try? repository.resolveRange(spec) {
@@ -346,13 +405,7 @@ public struct Planner {
             }
         }
         var seen = Set<OID>()
-        ids = ids.filter { seen.insert($0).inserted }
-        return try ids.map { id in
-            let commit = try repository.commit(id)
-            return try prepare(commit, request: FixRequest(trailers: commit.trailers, settings: settings),
-                               selection: .argument, among: targets, containedIn: containing(id), options: options,
-                               containing: containing)
-        }
+        return ids.filter { seen.insert($0).inserted }
     }
 
     /// Reads what every worker needs of a candidate, once.
@@ -362,7 +415,7 @@ public struct Planner {
         var request = request
         // Trailers choose the targets only when they are why the commit was chosen.
         var meantFor = targets
-        if selection == .trailer {
+        if selection == .trailer || selection == .label {
             meantFor = targets.filter { target in request.scopes.contains { FixRequest.scope($0, includes: target) } }
             if options.onto.isEmpty {
                 for scope in Set(request.scopes) where !targets.contains(where: { FixRequest.scope(scope, includes: $0) }) {

@@ -31,6 +31,9 @@ struct ApplyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only consider commits after this revision, or committed since this date.", valueName: "rev|date"))
     var since: String?
 
+    @Option(name: .long, help: ArgumentHelp("What is carried together: commits, or prs (a merged pull request's commits, clean only if all are; a squashed one alone). Default: backport.units, else commits.", valueName: "commits|prs"))
+    var units: String?
+
     @Option(name: [.customShort("m"), .long], help: ArgumentHelp("Pick merge commits against this parent (1-based), as git cherry-pick -m does.", valueName: "parent"))
     var mainline: Int?
 
@@ -69,6 +72,7 @@ struct ApplyCommand: ParsableCommand {
 
     func validate() throws {
         if let jobs, !(1...1024).contains(jobs) { throw ValidationError("--jobs is how many targets at once: 1 to 1024") }
+        if let units, UnitMode(rawValue: units) == nil { throw ValidationError("--units '\(units)': expected commits or prs") }
         if let mainline, mainline < 1 { throw ValidationError("--mainline is a parent number, 1 or more") }
         if since != nil, !commits.isEmpty { throw ValidationError("--since limits the search for candidates: give commits or --since, not both") }
         if ConflictPolicy(rawValue: onConflict) == nil {
@@ -96,6 +100,7 @@ struct ApplyCommand: ParsableCommand {
             options.plan.notice = note
             options.plan.unionPaths = settings.unionPaths
             if let jobs { options.plan.jobs = jobs }
+            options.plan.units = units.flatMap(UnitMode.init(rawValue:)) ?? settings.units
             options.style = style.flatMap(BackportStyle.init(rawValue:)) ?? settings.style
             options.branchTemplate = branch ?? settings.branchTemplate
             options.committer = committer.flatMap(Signature.parseIdentity)

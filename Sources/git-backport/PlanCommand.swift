@@ -36,6 +36,9 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Try each candidate on the bare target tip instead of on top of the earlier clean picks.")
     var independent = false
 
+    @Option(name: .long, help: ArgumentHelp("What is carried together: commits, or prs (a merged pull request's commits, clean only if all are; a squashed one alone). Default: backport.units, else commits.", valueName: "commits|prs"))
+    var units: String?
+
     @Option(name: [.customShort("m"), .long], help: ArgumentHelp("Pick merge commits against this parent (1-based), as git cherry-pick -m does. Default: skip merges.", valueName: "parent"))
     var mainline: Int?
 
@@ -77,6 +80,7 @@ struct PlanCommand: ParsableCommand {
 
     func validate() throws {
         if let jobs, !(1...1024).contains(jobs) { throw ValidationError("--jobs is how many targets at once: 1 to 1024") }
+        if let units, UnitMode(rawValue: units) == nil { throw ValidationError("--units '\(units)': expected commits or prs") }
         if let mainline, mainline < 1 { throw ValidationError("--mainline is a parent number, 1 or more") }
         if all, !commits.isEmpty { throw ValidationError("--all finds candidates itself: give commits or --all, not both") }
         if since != nil, !commits.isEmpty { throw ValidationError("--since limits the search for candidates: give commits or --since, not both") }
@@ -118,6 +122,7 @@ struct PlanCommand: ParsableCommand {
             options.independent = independent
             options.mainline = mainline
             if let jobs { options.jobs = jobs }
+            options.units = units.flatMap(UnitMode.init(rawValue:)) ?? settings.units
             options.fastPath = !noFastPath
             options.unionPaths = settings.unionPaths
             options.notice = note

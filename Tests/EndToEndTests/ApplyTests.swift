@@ -275,4 +275,65 @@ struct ApplyTests {
                     "\(ours)\n-- git --\n\(theirs)")
         }
     }
+
+    /// main with pull request #12 merged (two commits), #13 squashed, and #14 merged whose
+    /// second commit conflicts on `release/1.0`.
+    func pullRequests() throws -> Fixture {
+        let f = try applyFixture()
+        try f.git("checkout", "-q", "-b", "dev/fix", "main~3")
+        try f.edit("b.txt", line: 2, to: "pr twelve one")
+        try f.commit("frob: first step\n\nBackport-To: 1.0")
+        try f.edit("b.txt", line: 4, to: "pr twelve two")
+        try f.commit("frob: second step")
+        try f.git("checkout", "-q", "main")
+        try f.git("merge", "-q", "--no-ff", "dev/fix", "-m", "Merge pull request #12 from dev/fix\n\nFix the frobnicator")
+        try f.edit("b.txt", line: 36, to: "squashed")
+        try f.commit("Fix the widget (#13)\n\nBackport-To: 1.0")
+        try f.git("checkout", "-q", "-b", "dev/other", "main")
+        try f.edit("a.txt", line: 12, to: "pr fourteen one")
+        try f.commit("other: clean part\n\nBackport-To: 1.0")
+        try f.edit("a.txt", line: 30, to: "pr fourteen conflicting")
+        try f.commit("other: conflicting part")
+        try f.git("checkout", "-q", "main")
+        try f.git("merge", "-q", "--no-ff", "dev/other", "-m", "Merge pull request #14 from dev/other\n\nThe other fix")
+        return f
+    }
+
+    @Test("Pull requests as units: a merged one and a squashed one, clean only when all their commits are; trees as git cherry-pick -m 1 and of the commits")
+    func units() throws {
+        let f = try pullRequests()
+        let plan = try backport(["plan", "--onto", "1.0", "--units", "prs", "--format", "json"], in: f.path)
+        let report = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as! [String: Any]
+        let units = report["units"] as! [[String: Any]]
+        #expect(units.compactMap { $0["number"] as? Int } == [12, 13, 14], "\(units)")
+        #expect(units.map { $0["title"] as! String }.contains("Fix the frobnicator"))
+        #expect((units.first { $0["number"] as? Int == 12 }!["commits"] as! [String]).count == 2)
+        let text = try backport(["plan", "--onto", "1.0", "--units", "prs"], in: f.path)
+        #expect(text.stdout.contains("#12"), "\(text.stdout)")
+        #expect(text.stdout.contains("  frob: second step"))
+
+        let output = try apply(["--onto", "1.0", "--units", "prs"], in: f)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("left out with its pull request #14, which is conflicted"), "\(output.stdout)")
+        let subjects = try f.git("log", "--format=%s", "release/1.0..backport/release/1.0").split(separator: "\n").map(String.init)
+        #expect(subjects == ["Fix the widget (#13)", "frob: second step", "frob: first step", "fix ten", "fix five"], "\(subjects)")
+
+        // git: the merge picked as one commit, and its commits picked one by one, give this tree.
+        let clone = try Fixture(initialize: false)
+        _ = try run("/usr/bin/git", ["clone", "-q", f.path, clone.path], in: f.path)
+        let five = try f.git("log", "--format=%H", "--grep=^fix five$", "main")
+        let ten = try f.git("log", "--format=%H", "--grep=^fix ten$", "main")
+        let merge = try f.git("log", "--format=%H", "--grep=^Merge pull request #12", "main")
+        let squash = try f.git("log", "--format=%H", "--grep=(#13)$", "main")
+        try clone.git("checkout", "-q", "-b", "one", "origin/release/1.0")
+        try clone.git("cherry-pick", five, ten)
+        try clone.git("cherry-pick", "-m", "1", merge)
+        try clone.git("cherry-pick", squash)
+        #expect(try clone.git("rev-parse", "HEAD^{tree}") == f.git("rev-parse", "backport/release/1.0^{tree}"))
+        try clone.git("checkout", "-q", "-b", "each", "origin/release/1.0")
+        try clone.git("cherry-pick", five, ten)
+        try clone.git("cherry-pick", "\(merge)^1..\(merge)^2")
+        try clone.git("cherry-pick", squash)
+        #expect(try clone.git("rev-parse", "HEAD^{tree}") == f.git("rev-parse", "backport/release/1.0^{tree}"))
+    }
 }

@@ -56,7 +56,7 @@ public struct Applier {
                                          status: .refused, message: destination.refusal, picks: [])
             }
             let results = plan.results.filter { $0.target == destination.target.name }
-            return try write(results, onto: destination, subjects: subjects, committer: committer, options: options)
+            return try write(results, of: plan, onto: destination, subjects: subjects, committer: committer, options: options)
         }
         return ApplyReport(dryRun: options.dryRun, style: options.style.rawValue,
                            date: BranchTemplate.day(options.now), source: SourceReport(source),
@@ -116,8 +116,8 @@ public struct Applier {
     // MARK: Commits
 
     /// Writes a target's picks as commits (unless `--dry-run`) and moves its branch.
-    private func write(_ results: [PickResult], onto destination: Destination, subjects: [OID: String], committer: Signature,
-                       options: ApplyOptions) throws -> TargetApplication {
+    private func write(_ results: [PickResult], of plan: Plan, onto destination: Destination, subjects: [OID: String],
+                       committer: Signature, options: ApplyOptions) throws -> TargetApplication {
         let signOff = options.signOff ?? options.style.signsOff
         var head = destination.base
         var picks: [AppliedPick] = []
@@ -128,6 +128,15 @@ public struct Applier {
             if let stoppedBy, [.clean, .conflicted, .needsAdaptation, .error].contains(result.outcome) {
                 pick.leftOut = "not tried: the stack ends at \(stoppedBy)"
                 pick.notTried = true
+                continue
+            }
+            // A pull request goes whole or not at all (--units prs): a clean commit of one
+            // that is not clean is left out with it, unless its conflicts are committed.
+            if result.outcome == .clean, let unit = plan.unit(of: result.commit),
+               let whole = plan.outcome(ofUnit: unit, on: destination.target.name), whole != .clean, options.onConflict != .commit {
+                let name = unit.number.map { "#\($0)" } ?? unit.id.short()
+                pick.leftOut = "left out with its pull request \(name), which is \(whole.rawValue) on \(destination.target.name)"
+                if options.onConflict == .stop { stoppedBy = "pull request \(name), which is \(whole.rawValue) (--on-conflict stop)" }
                 continue
             }
             switch result.outcome {
@@ -159,6 +168,8 @@ public struct Applier {
                         pick.newCommit = head
                     }
                 }
+            case .skipped where result.reasons.first?.code == .unitIncomplete:
+                pick.leftOut = result.reasons[0].message
             case .alreadyApplied, .notAffected, .skipped:
                 break
             }

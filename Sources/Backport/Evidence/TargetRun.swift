@@ -70,8 +70,27 @@ final class TargetRun {
     /// planner keeps the results).
     func run(_ candidates: [CandidateWork], onResult: () -> Void = {}) throws -> [PickResult] {
         defer { try? picker.close() }
+        // The unit being tried (`--units prs`): the tree and stack before it, to go back to
+        // when one of its commits is not clean; and that commit, once there is one.
+        var unit: (id: OID, tree: OID, picks: Int, failed: OID?)?
         return try candidates.map { candidate in
-            let result = classify(candidate)
+            if candidate.unit != unit?.id {
+                unit = candidate.unit.map { ($0, currentTree, stackedPicks, nil) }
+            }
+            let result: PickResult
+            if let failed = unit?.failed {
+                result = PickResult(commit: candidate.commit.id, target: target.name, outcome: .skipped, reasons: [
+                    Reason(.unitIncomplete, "not tried: \(failed.short()), an earlier commit of its pull request, is not clean on \(target.name)",
+                           commit: failed)], conflicts: [])
+            } else {
+                result = classify(candidate)
+                if unit != nil, result.outcome.needsAttention || result.outcome == .skipped {
+                    // The pull request goes whole or not at all: the next picks go on without it.
+                    unit!.failed = candidate.commit.id
+                    currentTree = unit!.tree
+                    stackedPicks = unit!.picks
+                }
+            }
             onResult()
             // Nothing later builds on an independent pick's objects: let them go.
             if !stacked { try picker.forgetMemory() }

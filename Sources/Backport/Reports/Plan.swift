@@ -15,6 +15,8 @@ public struct Plan: Codable, Sendable {
     public var targets: [TargetReport]
     public var candidates: [CandidateReport]
     public var results: [PickResult]
+    /// The pull requests carried as units (`--units prs`), in order; nil when commits are.
+    public var units: [UnitReport]?
 
     /// The result for one pair, if the candidate was meant for that target.
     public func result(for commit: OID, on target: String) -> PickResult? {
@@ -25,6 +27,23 @@ public struct Plan: Codable, Sendable {
     /// (one pass over the results, where ``result(for:on:)`` is a search each time).
     public func resultsByCommit() -> [OID: [PickResult]] {
         Dictionary(grouping: results, by: \.commit)
+    }
+
+    /// A unit's outcome on a target: clean only when every commit of it is clean or already
+    /// there; otherwise what its first commit that is not says (conflicted, needs
+    /// adaptation, error...); already-applied when every commit is; nil where it is not tried.
+    public func outcome(ofUnit unit: UnitReport, on target: String) -> Outcome? {
+        let outcomes = unit.commits.compactMap { result(for: $0, on: target)?.outcome }
+        guard !outcomes.isEmpty else { return nil }
+        if let failed = outcomes.first(where: { $0.needsAttention || $0 == .skipped }) { return failed }
+        if outcomes.contains(.clean) { return .clean }
+        if outcomes.allSatisfy({ $0 == .alreadyApplied }) { return .alreadyApplied }
+        return outcomes.first { $0 != .alreadyApplied } ?? .alreadyApplied
+    }
+
+    /// The unit a commit belongs to, if commits go in units.
+    public func unit(of commit: OID) -> UnitReport? {
+        units?.first { $0.commits.contains(commit) }
     }
 
     /// True when some result needs a person: `conflicted` or `needs-adaptation`.
@@ -68,6 +87,8 @@ public struct CandidateReport: Codable, Sendable {
         case argument
         /// `--all`: every commit the targets lack.
         case all
+        /// A label on its pull request names targets (`--labels-from`).
+        case label
     }
 
     public var commit: OID
@@ -82,6 +103,9 @@ public struct CandidateReport: Codable, Sendable {
     public var targets: [String]
     /// Problems with its trailers, one line each.
     public var warnings: [String]
+    /// The unit (a pull request's merge, or the commit itself) it is carried in, with
+    /// `--units prs`.
+    public var unit: OID?
 }
 
 public struct Person: Codable, Sendable, Hashable {
@@ -157,6 +181,9 @@ public struct Reason: Codable, Sendable, Hashable {
         case fixesInTarget = "fixes-in-target"
         /// A merge commit, skipped without `--mainline`.
         case mergeCommit = "merge-commit"
+        /// Not tried (`skipped`): an earlier commit of its pull request (`--units prs`) is
+        /// not clean on the target, and a pull request goes whole or not at all.
+        case unitIncomplete = "unit-incomplete"
         /// The pick follows a file the target has under another name (rename detection):
         /// informative, the pick is still judged on its merge.
         case renamedPath = "renamed-path"

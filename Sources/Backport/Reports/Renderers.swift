@@ -55,6 +55,7 @@ public struct TextRenderer {
     public func render(_ plan: Plan) -> String {
         var out = "source \(plan.source.branch) at \(plan.source.head.short()), "
         out += "\(plan.candidates.count) candidate\(plan.candidates.count == 1 ? "" : "s"), "
+        if let units = plan.units { out += "in \(units.count) unit\(units.count == 1 ? "" : "s"), " }
         out += plan.stacked ? "clean picks stacked\n" : "each candidate tried on the bare target tip\n"
         guard !plan.candidates.isEmpty else {
             return out + "nothing to backport onto \(plan.targets.map(\.branch).joined(separator: ", "))\n"
@@ -144,16 +145,34 @@ public struct TextRenderer {
         var out = Self.pad("commit", Self.commitColumn) + "  " + Self.pad("subject", subjectColumn)
         for (target, width) in zip(targets, widths) { out += "  " + Self.pad(Self.heading(target, among: plan.targets), width) }
         out = out.trimmingTrailingSpaces() + "\n"
-        for candidate in candidates {
-            var row = Self.pad(candidate.commit.short(), Self.commitColumn) + "  "
-                + Self.pad(Self.truncate(PathCoding.displayed(candidate.subject), to: subjectColumn), subjectColumn)
+        func row(_ id: String, _ subject: String, _ outcome: (TargetReport) -> Outcome?) {
+            var row = Self.pad(id, Self.commitColumn) + "  " + Self.pad(Self.truncate(subject, to: subjectColumn), subjectColumn)
             for (target, width) in zip(targets, widths) {
-                let outcome = byCommit[candidate.commit]?.first { $0.target == target.branch }?.outcome
+                let outcome = outcome(target)
                 row += "  " + paint(Self.pad(outcome.map(Self.cell) ?? "·", width), outcome)
             }
             out += row.trimmingTrailingSpaces() + "\n"
         }
+        var unit: OID?
+        for candidate in candidates {
+            // A pull request's row (`--units prs`), then its commits beneath, indented.
+            let shown = candidate.unit.flatMap { id in plan.units?.first { $0.id == id } }.flatMap(Self.unitRow)
+            if candidate.unit != unit, let shown, let report = plan.units?.first(where: { $0.id == candidate.unit }) {
+                row(shown, PathCoding.displayed(report.title)) { plan.outcome(ofUnit: report, on: $0.branch) }
+            }
+            unit = candidate.unit
+            row(candidate.commit.short(), (shown == nil ? "" : "  ") + PathCoding.displayed(candidate.subject)) { target in
+                byCommit[candidate.commit]?.first { $0.target == target.branch }?.outcome
+            }
+        }
         return out
+    }
+
+    /// The first column of a pull request's own row: `#123`, or its merge's id; nil for a
+    /// unit that is one commit standing for itself (its row says it all).
+    static func unitRow(_ unit: UnitReport) -> String? {
+        if unit.commits == [unit.id] { return nil }
+        return unit.number.map { "#\($0)" } ?? unit.id.short()
     }
 
     /// What the table's words mean (those it uses), and which branch a version heading is.

@@ -44,6 +44,8 @@ public struct Settings: Sendable, Equatable {
     public var style: BackportStyle = .git
     /// The branch name template of `apply` (`backport.branch`); nil: the style's.
     public var branchTemplate: String?
+    /// What is carried together by default (`backport.units`): commits or pull requests.
+    public var units: UnitMode = .commits
     /// Problems with the configuration that do not stop a run (an unknown key), one line each.
     public var warnings: [String] = []
 
@@ -122,6 +124,12 @@ public struct Settings: Sendable, Equatable {
             settings.style = parsed
         }
         settings.branchTemplate = try string("backport.branch")
+        if let units = try string("backport.units") {
+            guard let parsed = UnitMode(rawValue: units.lowercased()) else {
+                throw BackportError.invalidInput("backport.units '\(units)': expected commits or prs")
+            }
+            settings.units = parsed
+        }
         if let keys = try strings("backport.trailer") { settings.backportKeys = defaultBackportKeys + keys }
         settings.branchTemplates = try strings("backport.branchTemplate") ?? []
         if let addresses = try strings("backport.stableAddress") { settings.stableAddresses = addresses }
@@ -134,7 +142,7 @@ public struct Settings: Sendable, Equatable {
     static let knownKeys: Set<String> = ["backport.source", "backport.remote", "backport.target", "backport.exclude",
                                          "backport.maxage", "backport.marker", "backport.verify", "backport.trailer",
                                          "backport.branchtemplate", "backport.stableaddress",
-                                         "backport.union", "backport.style", "backport.branch"]
+                                         "backport.union", "backport.style", "backport.branch", "backport.units"]
 
     /// The repository's own configuration, which the tool does not trust: `.backportconfig`
     /// in the working tree when it is a regular file there (not a link, not a pipe), else
