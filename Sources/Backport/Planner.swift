@@ -41,6 +41,9 @@ public struct PlanOptions: Sendable {
     public var verifyTimeout: TimeInterval = 600
     /// What is carried together: commits, or pull requests (`--units`, `backport.units`).
     public var units: UnitMode = .commits
+    /// The merged pull requests and labels read with `--labels-from`: when set, they are
+    /// the candidates (as units), sent where their labels say.
+    public var labelled: [LabelledPullRequest]?
     /// Where the picks' merged objects go: memory (`plan`, `apply --dry-run`) or the
     /// repository (`apply`, which makes commits of them).
     public var objectStore: ObjectStore = .memory
@@ -304,7 +307,7 @@ public struct Planner {
                     since: Since?) throws -> ([CandidateWork], [TargetHistory], [UnitReport]?) {
         let explicit = !options.commits.isEmpty
         // Pull requests are read from every commit; a merge picked against --mainline is one commit.
-        let byUnits = options.units == .prs && options.mainline == nil
+        let byUnits = (options.units == .prs && options.mainline == nil) || options.labelled != nil
         var hidden: [OID] = [], after: Int64?
         switch since {
         case .revision(let id): hidden = [id]
@@ -313,7 +316,7 @@ public struct Planner {
         }
         let forks = try Forks(repository: repository, source: source.branch.tip, targets: targets.map(\.branch.tip),
                               hiding: hidden) { commit, lackedBy -> (Commit, FixRequest, [Int])? in
-            guard !explicit, after.map({ commit.time >= $0 }) ?? true else { return nil }
+            guard !explicit, options.labelled == nil, after.map({ commit.time >= $0 }) ?? true else { return nil }
             let request = FixRequest(trailers: commit.trailers, settings: settings)
             return request.isFix || options.all || byUnits ? (commit, request, lackedBy) : nil
         }
@@ -356,7 +359,16 @@ public struct Planner {
     private func unitCandidates(_ sourceCommits: [(Commit, FixRequest, [Int])], options: PlanOptions, source: Source,
                                 targets: [Target], containing: (OID) throws -> Set<String>) throws -> ([CandidateWork], [UnitReport]) {
         let line: [Commit]
-        if options.commits.isEmpty {
+        var labels: [OID: LabelledPullRequest] = [:]
+        if let labelled = options.labelled {
+            line = try labelled.map { pull in
+                guard let id = try repository.lookupCommit(prefix: pull.mergeCommit) else {
+                    throw BackportError.invalidInput("pull request #\(pull.number.map(String.init) ?? "?"): its merge commit \(pull.mergeCommit) is not in this repository (fetch it first)")
+                }
+                labels[id] = pull
+                return try repository.commit(id)
+            }
+        } else if options.commits.isEmpty {
             let lacked = Set(sourceCommits.map(\.0.id))
             line = try Units.firstParentLine(from: source.branch.tip, in: repository) { !lacked.contains($0) }
         } else {
@@ -364,11 +376,19 @@ public struct Planner {
         }
         var work: [CandidateWork] = []
         var units: [UnitReport] = []
-        for (unit, members) in try Units.group(line, in: repository) {
+        for (found, members) in try Units.group(line, in: repository) {
+            var unit = found
             let head = try repository.commit(unit.id)
-            let requests = ([head] + members).map { FixRequest(trailers: $0.trailers, settings: settings) }
-            let request = FixRequest.merging(requests)
-            let selection: CandidateReport.Selection = !options.commits.isEmpty ? .argument : request.isFix ? .trailer : .all
+            var request = FixRequest.merging(([head] + members).map { FixRequest(trailers: $0.trailers, settings: settings) })
+            var selection: CandidateReport.Selection = !options.commits.isEmpty ? .argument : request.isFix ? .trailer : .all
+            if let pull = labels[unit.id] {
+                // Its labels say where it goes; a pull request labelled for no target is no candidate.
+                request = LabelPattern.request(for: pull.labels, patterns: settings.labelPatterns)
+                guard request.isFix else { continue }
+                selection = .label
+                unit.number = pull.number ?? unit.number
+                unit.title = pull.title ?? unit.title
+            }
             guard selection != .all || options.all || !options.commits.isEmpty, !members.isEmpty else { continue }
             units.append(unit)
             for member in members {

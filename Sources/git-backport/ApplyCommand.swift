@@ -23,19 +23,9 @@ struct ApplyCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Commits or A..B ranges to apply, in this order. Default: the fixes found on the source, as plan finds them.", valueName: "commit"))
     var commits: [String] = []
 
-    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("A target branch, or the version of one; repeat or separate with commas. Default: every release branch found.", valueName: "target"))
-    var onto: [String] = []
-
     @OptionGroup var branches: BranchOptions
 
-    @Option(name: .long, help: ArgumentHelp("Only consider commits after this revision, or committed since this date.", valueName: "rev|date"))
-    var since: String?
-
-    @Option(name: .long, help: ArgumentHelp("What is carried together: commits, or prs (a merged pull request's commits, clean only if all are; a squashed one alone). Default: backport.units, else commits.", valueName: "commits|prs"))
-    var units: String?
-
-    @Option(name: [.customShort("m"), .long], help: ArgumentHelp("Pick merge commits against this parent (1-based), as git cherry-pick -m does.", valueName: "parent"))
-    var mainline: Int?
+    @OptionGroup var selection: SelectionOptions
 
     @Option(name: .long, help: ArgumentHelp("git: '(cherry picked from commit <sha>)', branches backport/{target}; cilium: '[ upstream commit <sha> ]' after the title, Signed-off-by, branches pr/v{version}-backport-{date}. Default: backport.style, else git.", valueName: "style"))
     var style: String?
@@ -67,14 +57,8 @@ struct ApplyCommand: ParsableCommand {
     @Flag(name: .long, help: "Exit 1 when something selected was left out (not clean, or a branch not written).")
     var exitCode = false
 
-    @Option(name: [.customShort("j"), .long], help: ArgumentHelp("Targets evaluated at once (default: the number of cores).", valueName: "n"))
-    var jobs: Int?
-
     func validate() throws {
-        if let jobs, !(1...1024).contains(jobs) { throw ValidationError("--jobs is how many targets at once: 1 to 1024") }
-        if let units, UnitMode(rawValue: units) == nil { throw ValidationError("--units '\(units)': expected commits or prs") }
-        if let mainline, mainline < 1 { throw ValidationError("--mainline is a parent number, 1 or more") }
-        if since != nil, !commits.isEmpty { throw ValidationError("--since limits the search for candidates: give commits or --since, not both") }
+        try selection.validate(commits: commits)
         if ConflictPolicy(rawValue: onConflict) == nil {
             throw ValidationError("--on-conflict '\(onConflict)': expected \(ConflictPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -93,14 +77,7 @@ struct ApplyCommand: ParsableCommand {
             let repository = try openRepository()
             let settings = try branches.settings(for: repository)
             var options = ApplyOptions()
-            options.plan.commits = commits
-            options.plan.onto = targetNames(onto)
-            options.plan.since = since
-            options.plan.mainline = mainline
-            options.plan.notice = note
-            options.plan.unionPaths = settings.unionPaths
-            if let jobs { options.plan.jobs = jobs }
-            options.plan.units = units.flatMap(UnitMode.init(rawValue:)) ?? settings.units
+            try selection.configure(&options.plan, commits: commits, settings: settings)
             options.style = style.flatMap(BackportStyle.init(rawValue:)) ?? settings.style
             options.branchTemplate = branch ?? settings.branchTemplate
             options.committer = committer.flatMap(Signature.parseIdentity)

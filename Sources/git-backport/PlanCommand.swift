@@ -22,34 +22,18 @@ struct PlanCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Commits or A..B ranges to try (from any branch), in this order. Default: the fixes found on the source.", valueName: "commit"))
     var commits: [String] = []
 
-    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("A target branch, or the version of one; repeat or separate with commas. Default: every release branch found.", valueName: "target"))
-    var onto: [String] = []
-
     @OptionGroup var branches: BranchOptions
 
-    @Option(name: .long, help: ArgumentHelp("Only consider commits after this revision, or committed since this date (2026-01-01, '3 months ago').", valueName: "rev|date"))
-    var since: String?
-
-    @Flag(name: .long, help: "Every commit the targets lack, not only those with fix trailers.")
-    var all = false
+    @OptionGroup var selection: SelectionOptions
 
     @Flag(name: .long, help: "Try each candidate on the bare target tip instead of on top of the earlier clean picks.")
     var independent = false
-
-    @Option(name: .long, help: ArgumentHelp("What is carried together: commits, or prs (a merged pull request's commits, clean only if all are; a squashed one alone). Default: backport.units, else commits.", valueName: "commits|prs"))
-    var units: String?
-
-    @Option(name: [.customShort("m"), .long], help: ArgumentHelp("Pick merge commits against this parent (1-based), as git cherry-pick -m does. Default: skip merges.", valueName: "parent"))
-    var mainline: Int?
 
     @Option(name: .long, help: "Output: text (a table), json (Docs/report-schema.md) or markdown (a pull-request comment).")
     var format: ReportFormat = .text
 
     @Flag(name: .long, help: "Exit 1 when any pick is conflicted, needs adaptation or could not be tried.")
     var exitCode = false
-
-    @Option(name: [.customShort("j"), .long], help: ArgumentHelp("Targets evaluated at once (default: the number of cores).", valueName: "n"))
-    var jobs: Int?
 
     @Flag(name: .customLong("no-color"), help: "No colour, even on a terminal.")
     var noColor = false
@@ -79,11 +63,7 @@ struct PlanCommand: ParsableCommand {
     var noFastPath = false
 
     func validate() throws {
-        if let jobs, !(1...1024).contains(jobs) { throw ValidationError("--jobs is how many targets at once: 1 to 1024") }
-        if let units, UnitMode(rawValue: units) == nil { throw ValidationError("--units '\(units)': expected commits or prs") }
-        if let mainline, mainline < 1 { throw ValidationError("--mainline is a parent number, 1 or more") }
-        if all, !commits.isEmpty { throw ValidationError("--all finds candidates itself: give commits or --all, not both") }
-        if since != nil, !commits.isEmpty { throw ValidationError("--since limits the search for candidates: give commits or --since, not both") }
+        try selection.validate(commits: commits)
         _ = try outcomes(only)
         _ = try outcomes(hide)
         if Self.seconds(verifyTimeout) == nil { throw ValidationError("--verify-timeout '\(verifyTimeout)': expected seconds, or a number with s, m or h") }
@@ -115,17 +95,9 @@ struct PlanCommand: ParsableCommand {
             let repository = try openRepository()
             let settings = try branches.settings(for: repository)
             var options = PlanOptions()
-            options.commits = commits
-            options.onto = targetNames(onto)
-            options.since = since
-            options.all = all
+            try selection.configure(&options, commits: commits, settings: settings)
             options.independent = independent
-            options.mainline = mainline
-            if let jobs { options.jobs = jobs }
-            options.units = units.flatMap(UnitMode.init(rawValue:)) ?? settings.units
             options.fastPath = !noFastPath
-            options.unionPaths = settings.unionPaths
-            options.notice = note
             options.verify = verify ?? settings.verify ?? (trustRepoConfig ? settings.committedVerify : nil)
             options.verifyTimeout = Self.seconds(verifyTimeout) ?? 600
             if options.verify == nil, settings.committedVerify != nil {

@@ -336,4 +336,49 @@ struct ApplyTests {
         try clone.git("cherry-pick", squash)
         #expect(try clone.git("rev-parse", "HEAD^{tree}") == f.git("rev-parse", "backport/release/1.0^{tree}"))
     }
+
+    @Test("Labels from a GitHub pull_request event choose the pull request and its targets; outputs for the workflow")
+    func labelsFromEvent() throws {
+        let f = try pullRequests()
+        let merge = try f.git("log", "--format=%H", "--grep=^Merge pull request #12", "main")
+        // The shape GitHub sends for `on: pull_request: types: [closed]` (trimmed).
+        let event = """
+            {"action": "closed", "number": 12,
+             "pull_request": {"number": 12, "state": "closed", "merged": true, "title": "Fix the frobnicator",
+               "merge_commit_sha": "\(merge)", "base": {"ref": "main"}, "head": {"ref": "dev/fix"},
+               "labels": [{"id": 1, "name": "kind/bug", "color": "d73a4a"}, {"id": 2, "name": "needs-backport/1.0", "color": "ededed"}]},
+             "repository": {"full_name": "example/widget"}}
+            """
+        let path = f.path + "/../event-\(UUID().uuidString).json"
+        try Data(event.utf8).write(to: URL(fileURLWithPath: path))
+        let outputs = f.path + "/../outputs-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: outputs, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: path); try? FileManager.default.removeItem(atPath: outputs) }
+        let output = try apply([], in: f, environment: [
+            "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": path, "GITHUB_OUTPUT": outputs,
+        ])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(try f.git("log", "--format=%s", "release/1.0..backport/release/1.0") == "frob: second step\nfrob: first step")
+        let written = try String(contentsOfFile: outputs, encoding: .utf8)
+        #expect(written.contains("branches=backport/release/1.0\n"), "\(written)")
+        #expect(written.contains("was_successful=true\n"))
+
+        // A list from any forge; a label naming a branch; one naming nothing is no candidate.
+        let other = try f.git("log", "--format=%H", "--grep=^Merge pull request #14", "main")
+        let list = """
+            [{"number": 14, "mergeCommit": "\(other)", "labels": ["backport release/1.0"]},
+             {"number": 99, "mergeCommit": "\(merge)", "labels": ["documentation"]}]
+            """
+        try Data(list.utf8).write(to: URL(fileURLWithPath: path))
+        let plan = try backport(["plan", "--labels-from", path, "--format", "json"], in: f.path)
+        let report = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as! [String: Any]
+        #expect((report["units"] as! [[String: Any]]).map { $0["number"] as! Int } == [14], "\(plan.stdout)")
+        #expect((report["candidates"] as! [[String: Any]]).allSatisfy { $0["selectedBy"] as? String == "label" })
+
+        // Not merged: nothing to do, said once.
+        try Data(#"{"action": "closed", "pull_request": {"number": 5, "merged": false, "labels": []}}"#.utf8).write(to: URL(fileURLWithPath: path))
+        let closed = try backport(["plan", "--labels-from", path], in: f.path)
+        #expect(closed.status == 0)
+        #expect(closed.stderr.contains("pull request #5 is not merged"), "\(closed.stderr)")
+    }
 }

@@ -46,6 +46,8 @@ public struct Settings: Sendable, Equatable {
     public var branchTemplate: String?
     /// What is carried together by default (`backport.units`): commits or pull requests.
     public var units: UnitMode = .commits
+    /// How pull-request labels name targets (`backport.label`; `--labels-from`).
+    public var labelPatterns: [LabelPattern] = LabelPattern.defaults.compactMap(LabelPattern.init)
     /// Problems with the configuration that do not stop a run (an unknown key), one line each.
     public var warnings: [String] = []
 
@@ -124,6 +126,14 @@ public struct Settings: Sendable, Equatable {
             settings.style = parsed
         }
         settings.branchTemplate = try string("backport.branch")
+        if let patterns = try strings("backport.label") {
+            settings.labelPatterns = try patterns.map { text in
+                guard let pattern = LabelPattern(text) else {
+                    throw BackportError.invalidInput("backport.label '\(text)': a label pattern has one {branch} or one {version}")
+                }
+                return pattern
+            }
+        }
         if let units = try string("backport.units") {
             guard let parsed = UnitMode(rawValue: units.lowercased()) else {
                 throw BackportError.invalidInput("backport.units '\(units)': expected commits or prs")
@@ -142,7 +152,8 @@ public struct Settings: Sendable, Equatable {
     static let knownKeys: Set<String> = ["backport.source", "backport.remote", "backport.target", "backport.exclude",
                                          "backport.maxage", "backport.marker", "backport.verify", "backport.trailer",
                                          "backport.branchtemplate", "backport.stableaddress",
-                                         "backport.union", "backport.style", "backport.branch", "backport.units"]
+                                         "backport.union", "backport.style", "backport.branch", "backport.units",
+                                         "backport.label"]
 
     /// The repository's own configuration, which the tool does not trust: `.backportconfig`
     /// in the working tree when it is a regular file there (not a link, not a pipe), else
