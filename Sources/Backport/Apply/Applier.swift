@@ -121,6 +121,10 @@ public struct Applier {
         let signOff = options.signOff ?? options.style.signsOff
         var head = destination.base
         var picks: [AppliedPick] = []
+        // The branch's own commits when it is extended: a pick one of them carries is on it.
+        let tip = destination.target.branch.tip
+        let onBranch = destination.base == destination.old && destination.base != tip
+            ? Set(try repository.walk(from: [destination.base], hiding: [tip])) : []
         var stoppedBy: String?
         for result in results {
             var pick = AppliedPick(commit: result.commit, subject: subjects[result.commit] ?? "", outcome: result.outcome, applied: false)
@@ -168,9 +172,11 @@ public struct Applier {
                         pick.newCommit = head
                     }
                 }
+            case .alreadyApplied:
+                pick.onBranch = result.reasons.lazy.compactMap(\.commit).first { onBranch.contains($0) }
             case .skipped where result.reasons.first?.code == .unitIncomplete:
                 pick.leftOut = result.reasons[0].message
-            case .alreadyApplied, .notAffected, .skipped:
+            case .notAffected, .skipped:
                 break
             }
         }

@@ -60,6 +60,8 @@ public struct TargetApplication: Codable, Sendable {
 
     /// The picks written (or that would be).
     public var applied: [AppliedPick] { picks.filter(\.applied) }
+    /// The picks the branch carries: written now, or by an earlier run.
+    public var carried: [AppliedPick] { picks.filter { $0.applied || $0.onBranch != nil } }
 }
 
 /// A pick and what became of it.
@@ -75,6 +77,8 @@ public struct AppliedPick: Codable, Sendable {
     public var withConflictMarkers: Bool = false
     /// Why it was not applied, when it was not and needs a person (or was stopped).
     public var leftOut: String?
+    /// For a pick the branch carries already (from an earlier run): its commit there.
+    public var onBranch: OID?
     /// True when it was not tried: the stack ended before it (`--on-conflict stop` or
     /// `commit`).
     public var notTried: Bool = false

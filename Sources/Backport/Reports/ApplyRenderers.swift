@@ -17,6 +17,8 @@ public struct ApplyTextRenderer {
                     let new = pick.newCommit.map { " -> \($0.short())" } ?? ""
                     let marked = pick.withConflictMarkers ? " WITH CONFLICT MARKERS" : ""
                     out += "  applied          \(id) \(subject)\(new)\(marked)\n"
+                } else if let carrier = pick.onBranch {
+                    out += "  on branch        \(id) \(subject) (\(carrier.short()))\n"
                 } else if let why = pick.leftOut {
                     out += "  left out         \(id) \(subject)\n                   \(pick.outcome.rawValue): \(PathCoding.displayed(why))\n"
                 } else {
@@ -74,9 +76,9 @@ public struct ApplyMarkdownRenderer {
         let version = report.plan.targets.first { $0.branch == target.target }?.version
         var out = "<!-- git-backport apply: \(target.branch) -->\n"
         out += Self.title(target, style: report.style, day: report.date, version: version) + "\n\n"
-        let applied = target.picks.filter(\.applied)
+        let applied = target.carried
         let leftOut = target.picks.filter { !$0.applied && $0.leftOut != nil }
-        let there = target.picks.filter { $0.outcome == .alreadyApplied }
+        let there = target.picks.filter { $0.outcome == .alreadyApplied && $0.onBranch == nil }
         if let message = target.message { out += "> **Not written:** \(escape(message))\n\n" }
         let marked = applied.filter(\.withConflictMarkers)
         if !marked.isEmpty {
