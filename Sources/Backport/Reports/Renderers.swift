@@ -161,7 +161,11 @@ public struct TextRenderer {
                 row(shown, PathCoding.displayed(report.title)) { plan.outcome(ofUnit: report, on: $0.branch) }
             }
             unit = candidate.unit
-            row(candidate.commit.short(), (shown == nil ? "" : "  ") + PathCoding.displayed(candidate.subject)) { target in
+            // A pull request of one commit is one row, its number after the subject.
+            let number = shown == nil ? candidate.unit.flatMap { id in plan.units?.first { $0.id == id }?.number } : nil
+            let subject = (shown == nil ? "" : "  ") + PathCoding.displayed(candidate.subject)
+                + (number.map { subject in candidate.subject.hasSuffix("(#\(subject))") ? "" : " (#\(subject))" } ?? "")
+            row(candidate.commit.short(), subject) { target in
                 byCommit[candidate.commit]?.first { $0.target == target.branch }?.outcome
             }
         }
@@ -171,7 +175,7 @@ public struct TextRenderer {
     /// The first column of a pull request's own row: `#123`, or its merge's id; nil for a
     /// unit that is one commit standing for itself (its row says it all).
     static func unitRow(_ unit: UnitReport) -> String? {
-        if unit.commits == [unit.id] { return nil }
+        if unit.commits.count == 1 { return nil }
         return unit.number.map { "#\($0)" } ?? unit.id.short()
     }
 
