@@ -30,8 +30,11 @@ struct ApplyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("git: '(cherry picked from commit <sha>)', branches backport/{target}; cilium: '[ upstream commit <sha> ]' after the title, Signed-off-by, branches pr/v{version}-backport-{date}. Default: backport.style, else git.", valueName: "style"))
     var style: String?
 
-    @Option(name: .long, help: ArgumentHelp("The branch per target: a template with {target}, {version}, {date}. Default: backport.branch, else the style's.", valueName: "template"))
+    @Option(name: .long, help: ArgumentHelp("The branch per target: a template with {target}, {version}, {date}; with {pr}, {short} or {commit}, one per unit (--per-unit). Default: backport.branch, else the style's.", valueName: "template"))
     var branch: String?
+
+    @Flag(name: .customLong("per-unit"), help: "One branch per pull request (or commit) and target, each picked alone on the target: backport/{target}/{pr} (Cilium style pr/v{version}-backport-{pr}).")
+    var perUnit = false
 
     @Option(name: .long, help: ArgumentHelp("Who commits, as 'Name <email>'. Default: your git identity (user.name, user.email).", valueName: "identity"))
     var committer: String?
@@ -68,6 +71,7 @@ struct ApplyCommand: ParsableCommand {
         if let committer, Signature.parseIdentity(committer) == nil {
             throw ValidationError("--committer '\(committer)': expected 'Name <email>'")
         }
+        if updateTarget, perUnit { throw ValidationError("--update-target writes onto the target itself: give --per-unit or --update-target, not both") }
         if updateTarget, branch != nil { throw ValidationError("--update-target writes onto the target itself: give --branch or --update-target, not both") }
     }
 
@@ -83,6 +87,7 @@ struct ApplyCommand: ParsableCommand {
             options.committer = committer.flatMap(Signature.parseIdentity)
             options.signOff = signOff
             options.onConflict = ConflictPolicy(rawValue: onConflict)!
+            options.perUnit = perUnit
             options.force = force
             options.updateTarget = updateTarget
             options.dryRun = dryRun

@@ -381,4 +381,22 @@ struct ApplyTests {
         #expect(closed.status == 0)
         #expect(closed.stderr.contains("pull request #5 is not merged"), "\(closed.stderr)")
     }
+
+    @Test("--per-unit: a branch per pull request and target, each picked alone; a re-run writes nothing")
+    func perUnit() throws {
+        let f = try pullRequests()
+        let output = try apply(["--onto", "1.0", "--units", "prs", "--per-unit"], in: f)
+        #expect(output.status == 0, "\(output.stderr)")
+        let branches = try f.git("branch", "--list", "backport/*", "--format=%(refname:short)").split(separator: "\n").map(String.init)
+        #expect(branches.contains("backport/release/1.0/12") && branches.contains("backport/release/1.0/13"), "\(branches)")
+        #expect(!branches.contains("backport/release/1.0/14"))
+        // Each alone on the target's tip.
+        #expect(try f.git("log", "--format=%s", "release/1.0..backport/release/1.0/12") == "frob: second step\nfrob: first step")
+        #expect(try f.git("rev-parse", "backport/release/1.0/13~1") == f.git("rev-parse", "release/1.0"))
+        let refs = try f.git("show-ref")
+        let again = try apply(["--onto", "1.0", "--units", "prs", "--per-unit"], in: f)
+        #expect(again.status == 0)
+        #expect(try f.git("show-ref") == refs)
+        #expect(try apply(["--per-unit", "--branch", "backport/{target}"], in: f).stderr.contains("names no unit"))
+    }
 }

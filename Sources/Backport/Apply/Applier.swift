@@ -37,36 +37,81 @@ public struct Applier {
         var planOptions = options.plan
         planOptions.objectStore = options.dryRun ? .memory : .repository
         let (source, targets) = try planner.branches(for: planOptions)
-        let template = try BranchTemplate(options.branchTemplate ?? options.style.branchTemplate)
-        if template.isPerUnit {
-            throw BackportError.invalidInput("--branch '\(template.text)': {commit}, {short} and {pr} name one pick; this version makes one branch per target")
+        let template = try BranchTemplate(options.branchTemplate ?? options.style.branchTemplate(perUnit: options.perUnit))
+        if options.perUnit, !template.isPerUnit {
+            throw BackportError.invalidInput("--per-unit: the branch template '\(template.text)' names no unit; add {pr}, {short} or {commit}")
         }
         // Known before anything is picked: nothing is written for a bad name or a missing identity.
         let committer = try identity(options)
-        let destinations = try targets.map { try destination(for: $0, template: template, options: options, source: source, all: targets) }
-        let open = destinations.filter { $0.refusal == nil }
-        let plan = open.isEmpty
-            ? Plan(source: SourceReport(source), stacked: !planOptions.independent, targets: [], candidates: [], results: [])
-            : try planner.plan(planOptions, source: source, targets: open.map { $0.target.startingAt($0.base) })
-        let subjects = Dictionary(plan.candidates.map { ($0.commit, $0.subject) }, uniquingKeysWith: { a, _ in a })
-        let applications = try destinations.map { destination -> TargetApplication in
-            guard destination.refusal == nil else {
-                return TargetApplication(target: destination.target.name, branch: destination.branch, ref: destination.ref,
-                                         oldHead: destination.old, newHead: destination.old, base: destination.base,
-                                         status: .refused, message: destination.refusal, picks: [])
-            }
-            let results = plan.results.filter { $0.target == destination.target.name }
-            return try write(results, of: plan, onto: destination, subjects: subjects, committer: committer, options: options)
+        let applications: [TargetApplication]
+        let plan: Plan
+        if template.isPerUnit {
+            (plan, applications) = try perUnit(planner, planOptions, source: source, targets: targets, template: template,
+                                               committer: committer, options: options)
+        } else {
+            let destinations = try targets.map { try destination(for: $0, template: template, options: options, source: source, all: targets) }
+            let open = destinations.filter { $0.refusal == nil }
+            plan = open.isEmpty
+                ? Plan(source: SourceReport(source), stacked: !planOptions.independent, targets: [], candidates: [], results: [])
+                : try planner.plan(planOptions, source: source, targets: open.map { $0.target.startingAt($0.base) })
+            applications = try destinations.map { try application(of: plan, onto: $0, committer: committer, options: options) }
         }
         return ApplyReport(dryRun: options.dryRun, style: options.style.rawValue,
                            date: BranchTemplate.day(options.now), source: SourceReport(source),
                            targets: applications, plan: plan)
     }
 
+    /// A branch per unit and target: the plan says which units go where; each is then
+    /// tried alone on its own branch (the target's tip, or the branch an earlier run made).
+    private func perUnit(_ planner: Planner, _ planOptions: PlanOptions, source: Source, targets: [Target], template: BranchTemplate,
+                         committer: Signature, options: ApplyOptions) throws -> (Plan, [TargetApplication]) {
+        var overview = planOptions
+        overview.objectStore = .memory
+        let plan = try planner.plan(overview, source: source, targets: targets)
+        let units = plan.units ?? plan.candidates.map { candidate in
+            UnitReport(id: candidate.commit, number: Units.squashed(candidate.subject).number, title: candidate.subject, commits: [candidate.commit])
+        }
+        var applications: [TargetApplication] = []
+        for target in targets {
+            for unit in units {
+                let outcomes = unit.commits.compactMap { plan.result(for: $0, on: target.name)?.outcome }
+                guard !outcomes.isEmpty else { continue }
+                let destination = try destination(for: target, template: template, options: options, source: source, all: targets,
+                                                  unit: unit)
+                // Nothing to carry and no branch yet: no branch is made.
+                if destination.old == nil, !outcomes.contains(where: { $0 == .clean || $0.needsAttention }) { continue }
+                var alone = planOptions
+                alone.commits = [unit.id.hex]
+                alone.all = false
+                alone.since = nil
+                alone.labelled = nil
+                let unitPlan = destination.refusal != nil ? plan
+                    : try planner.plan(alone, source: source, targets: [target.startingAt(destination.base)])
+                var application = try application(of: unitPlan, onto: destination, committer: committer, options: options)
+                application.unit = unit.id
+                applications.append(application)
+            }
+        }
+        return (plan, applications)
+    }
+
+    /// What becomes of one destination: refused as it is, or its picks written.
+    private func application(of plan: Plan, onto destination: Destination, committer: Signature,
+                             options: ApplyOptions) throws -> TargetApplication {
+        guard destination.refusal == nil else {
+            return TargetApplication(target: destination.target.name, branch: destination.branch, ref: destination.ref,
+                                     oldHead: destination.old, newHead: destination.old, base: destination.base,
+                                     status: .refused, message: destination.refusal, picks: [])
+        }
+        let subjects = Dictionary(plan.candidates.map { ($0.commit, $0.subject) }, uniquingKeysWith: { a, _ in a })
+        let results = plan.results.filter { $0.target == destination.target.name }
+        return try write(results, of: plan, onto: destination, subjects: subjects, committer: committer, options: options)
+    }
+
     // MARK: Branches
 
     private func destination(for target: Target, template: BranchTemplate, options: ApplyOptions, source: Source,
-                             all targets: [Target]) throws -> Destination {
+                             all targets: [Target], unit: UnitReport? = nil) throws -> Destination {
         let branch: String, ref: String
         if options.updateTarget {
             guard !target.branch.isRemote else {
@@ -74,7 +119,7 @@ public struct Applier {
             }
             (branch, ref) = (target.name, target.branch.name)
         } else {
-            (branch, ref) = try template.reference(target: target, date: options.now)
+            (branch, ref) = try template.reference(target: target, commit: unit?.id, pullRequest: unit?.number, date: options.now)
             let releases = Set(targets.flatMap { [$0.branch.name, "refs/heads/" + $0.localName] } + [source.branch.name])
             if releases.contains(ref) {
                 throw BackportError.invalidInput("--branch '\(template.text)' names \(branch), a release or source branch: apply never moves one unless asked with --update-target")

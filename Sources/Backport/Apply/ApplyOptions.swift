@@ -10,6 +10,9 @@ public struct ApplyOptions: Sendable {
     public var style: BackportStyle = .git
     /// The branch each target's picks go to (`--branch`); nil: the style's.
     public var branchTemplate: String?
+    /// One branch per unit (pull request, or commit) and target instead of one per target
+    /// (`--per-unit`; also when the template names `{commit}`, `{short}` or `{pr}`).
+    public var perUnit = false
     /// The committer of the commits written; nil: the user's identity, as git finds it.
     public var committer: (name: String, email: String)?
     /// Add `Signed-off-by:` the committer (`--signoff`); nil: as the style says.
@@ -38,11 +41,13 @@ public enum BackportStyle: String, Sendable, CaseIterable {
     /// committer, branches `pr/v{version}-backport-{date}`, the body Cilium's scripts write.
     case cilium
 
-    /// The branch name template of the style.
-    public var branchTemplate: String {
-        switch self {
-        case .git: return "backport/{target}"
-        case .cilium: return "pr/v{version}-backport-{date}"
+    /// The branch name template of the style: one branch per target, or per unit.
+    public func branchTemplate(perUnit: Bool) -> String {
+        switch (self, perUnit) {
+        case (.git, false): return "backport/{target}"
+        case (.git, true): return "backport/{target}/{pr}"
+        case (.cilium, false): return "pr/v{version}-backport-{date}"
+        case (.cilium, true): return "pr/v{version}-backport-{pr}"
         }
     }
 

@@ -57,6 +57,8 @@ public struct TargetApplication: Codable, Sendable {
     public var message: String?
     /// Every pick meant for the target, in order.
     public var picks: [AppliedPick]
+    /// With a branch per unit: the unit (pull request's merge, or commit) it carries.
+    public var unit: OID?
 
     /// The picks written (or that would be).
     public var applied: [AppliedPick] { picks.filter(\.applied) }

@@ -39,12 +39,13 @@ public struct BranchTemplate: Sendable, Equatable {
         if let commit {
             values["commit"] = commit.hex
             values["short"] = commit.short()
+            // A unit without a number (a commit of its own) is named by its id.
+            values["pr"] = pullRequest.map(String.init) ?? commit.short()
         }
-        if let pullRequest { values["pr"] = String(pullRequest) }
         var name = text
         for (field, value) in values { name = name.replacingOccurrences(of: "{\(field)}", with: value) }
         if let missing = Self.fields.first(where: { name.contains("{\($0)}") }) {
-            throw BackportError.invalidInput("--branch '\(text)': {\(missing)} names one pick; use it with --per-unit")
+            throw BackportError.invalidInput("--branch '\(text)': {\(missing)} names one pull request or commit; it makes a branch per unit (--per-unit)")
         }
         let ref = "refs/heads/" + name
         guard !name.hasPrefix("-"), Repository.isValidReferenceName(ref) else {
