@@ -42,7 +42,7 @@ struct ApplyCommand: ParsableCommand {
     @Flag(name: .customLong("signoff"), inversion: .prefixedNo, help: "Add Signed-off-by: the committer to each commit (default: in Cilium style only).")
     var signOff: Bool?
 
-    @Option(name: .customLong("on-conflict"), help: ArgumentHelp("A pick that is not clean: skip (leave it out, go on), stop (end the stack there), commit (commit it with its conflict markers and end there, for a draft pull request).", valueName: "what"))
+    @Option(name: .customLong("on-conflict"), help: ArgumentHelp("A pick that is not clean: skip (leave it out, go on), stop (end the stack there), commit (commit it with its conflict markers and end there, for a draft pull request), resolve (end there and open a worktree on the branch with its conflicts; git backport continue there goes on).", valueName: "what"))
     var onConflict: String = "skip"
 
     @Flag(name: .long, help: "Replace a backport branch whose commits are not a prefix of the new ones.")

@@ -42,18 +42,10 @@ struct ResolveCommand: ParsableCommand {
                 plan = try planner.plan(options)
             }
             let target = plan.targets[0]
-            let place = path ?? Self.defaultPath(for: repository, target: target.branch, commit: id)
+            let place = path ?? Resolution.defaultPath(for: repository, target: target.branch, commit: id)
             let (resolution, progress) = try Resolution.start(id, onto: target, plan: plan, in: repository, at: place)
             report(resolution, progress)
         }
-    }
-
-    /// `<folder of the checkout or bare repository>/<its name>-backport-<target>-<commit>`.
-    static func defaultPath(for repository: Repository, target: String, commit: OID) -> String {
-        let top = URL(fileURLWithPath: repository.workDirectory ?? repository.commonDirectory).standardized
-        let name = top.lastPathComponent.replacingOccurrences(of: ".git", with: "")
-        let safe = target.map { $0 == "/" ? "-" : $0 }
-        return top.deletingLastPathComponent().appendingPathComponent("\(name)-backport-\(String(safe))-\(commit.short())").path
     }
 }
 

@@ -399,4 +399,24 @@ struct ApplyTests {
         #expect(try f.git("show-ref") == refs)
         #expect(try apply(["--per-unit", "--branch", "backport/{target}"], in: f).stderr.contains("names no unit"))
     }
+
+    @Test("--on-conflict resolve hands the conflicted pick over in a worktree on the branch; continue records it and the next picks")
+    func resolveHandOver() throws {
+        let f = try applyFixture()
+        try f.edit("b.txt", line: 30, to: "after the conflict")
+        try f.commit("fix b thirty\n\nBackport-To: 1.0")
+        let output = try apply(["--onto", "1.0", "--on-conflict", "resolve"], in: f)
+        #expect(output.status == 0, "\(output.stderr)")
+        let worktree = try #require(output.stdout.components(separatedBy: "waits for you in ").dropFirst().first?.components(separatedBy: ":").first)
+        defer { try? FileManager.default.removeItem(atPath: worktree) }
+        #expect(try f.git("rev-list", "--count", "release/1.0..backport/release/1.0") == "2")
+        #expect(try String(contentsOfFile: worktree + "/a.txt", encoding: .utf8).contains("<<<<<<<"))
+        try Data(Fixture.lines("a", 40).replacingOccurrences(of: "a line 5\n", with: "fixed five\n")
+            .replacingOccurrences(of: "a line 30\n", with: "main wording\n").utf8).write(to: URL(fileURLWithPath: worktree + "/a.txt"))
+        _ = try run("/usr/bin/git", ["add", "a.txt"], in: worktree)
+        let next = try backport(["continue"], in: worktree)
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(try f.git("log", "--format=%s", "release/1.0..backport/release/1.0") == "fix b thirty\nfix thirty\nfix ten\nfix five")
+        // abort would leave the branch apply made: it is not the resolution's own.
+    }
 }

@@ -171,6 +171,8 @@ public struct Applier {
         let onBranch = destination.base == destination.old && destination.base != tip
             ? Set(try repository.walk(from: [destination.base], hiding: [tip])) : []
         var stoppedBy: String?
+        // The pick `--on-conflict resolve` hands over.
+        var handOver: OID?
         for result in results {
             var pick = AppliedPick(commit: result.commit, subject: subjects[result.commit] ?? "", outcome: result.outcome, applied: false)
             defer { picks.append(pick) }
@@ -201,8 +203,9 @@ public struct Applier {
                 switch options.onConflict {
                 case .skip:
                     break
-                case .stop:
-                    stoppedBy = "\(result.commit.short()), which is \(result.outcome.rawValue) (--on-conflict stop)"
+                case .stop, .resolve:
+                    stoppedBy = "\(result.commit.short()), which is \(result.outcome.rawValue) (--on-conflict \(options.onConflict.rawValue))"
+                    if options.onConflict == .resolve, result.outcome != .error { handOver = result.commit }
                 case .commit:
                     stoppedBy = "\(result.commit.short()), committed with its conflicts (--on-conflict commit)"
                     guard result.outcome != .error else { break }
@@ -228,7 +231,8 @@ public struct Applier {
         var application = TargetApplication(target: destination.target.name, branch: destination.branch, ref: destination.ref,
                                             oldHead: destination.old, newHead: destination.old, base: destination.base,
                                             status: .unchanged, picks: picks)
-        let written = picks.contains(where: \.applied)
+        // A pick handed over needs the branch, even with nothing before it.
+        let written = picks.contains(where: \.applied) || handOver != nil
         switch (destination.old, written) {
         case (nil, false):
             application.status = .nothing
@@ -250,8 +254,25 @@ public struct Applier {
         } catch Repository.ReferenceUpdateError.changed {
             application.status = .failed
             application.message = "\(destination.branch) was moved by someone else while apply ran: nothing written; run again"
+            return application
+        }
+        if let handOver {
+            application.resolveWorktree = try resolve(handOver, results: results, of: plan, on: destination, head: head)
         }
         return application
+    }
+
+    /// `--on-conflict resolve`: a kept worktree on the branch (now at `head`) with the
+    /// pick's conflicts, and the picks after it pending for `git backport continue`.
+    private func resolve(_ pick: OID, results: [PickResult], of plan: Plan, on destination: Destination, head: OID) throws -> String {
+        guard let index = results.firstIndex(where: { $0.commit == pick }),
+              var target = plan.targets.first(where: { $0.branch == destination.target.name }) else { return "" }
+        target.head = head
+        var rest = plan
+        rest.results = Array(results[index...])
+        let path = Resolution.defaultPath(for: repository, target: destination.target.name, commit: pick)
+        _ = try Resolution.start(pick, onto: target, plan: rest, in: repository, at: path, onBranch: destination.branch)
+        return path
     }
 
     /// The message of a pick's new commit: the original's with the style's marker, and a

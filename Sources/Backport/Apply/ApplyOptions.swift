@@ -64,4 +64,8 @@ public enum ConflictPolicy: String, Sendable, CaseIterable {
     /// Commit it with its conflict markers (as `git cherry-pick` leaves them) and end the
     /// stack there: for a draft pull request a person finishes.
     case commit
+    /// End the stack there and hand the pick over to a person: a kept worktree on the
+    /// branch with its conflicts (`git backport resolve`); `git backport continue` there
+    /// records it and goes on with the picks after it.
+    case resolve
 }

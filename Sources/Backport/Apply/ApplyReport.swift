@@ -59,6 +59,9 @@ public struct TargetApplication: Codable, Sendable {
     public var picks: [AppliedPick]
     /// With a branch per unit: the unit (pull request's merge, or commit) it carries.
     public var unit: OID?
+    /// With `--on-conflict resolve`: the worktree where the pick the stack ended at waits
+    /// for a person (`git backport continue` there).
+    public var resolveWorktree: String?
 
     /// The picks written (or that would be).
     public var applied: [AppliedPick] { picks.filter(\.applied) }

@@ -26,6 +26,9 @@ public struct ApplyTextRenderer {
                 }
             }
             if let message = target.message { out += "  \(PathCoding.displayed(message))\n" }
+            if let worktree = target.resolveWorktree {
+                out += "  the stack waits for you in \(PathCoding.displayed(worktree)): resolve the conflicts, git add them, then git backport continue there\n"
+            }
         }
         return out
     }

@@ -20,6 +20,9 @@ public struct Resolution: Codable, Sendable, Equatable {
     public var current: OID
     /// The picks of the stack still to apply after it, in order.
     public var pending: [OID]
+    /// False when the branch existed before (`apply --on-conflict resolve` hands its own
+    /// branch over): `abort` then leaves it. Nil (older state files): true.
+    public var ownsBranch: Bool?
 
     /// Where resolutions are kept: `<git common dir>/backport/resolve/`.
     static func folder(_ repository: Repository) -> String {
@@ -71,7 +74,7 @@ public struct Resolution: Codable, Sendable, Equatable {
     /// picks of `plan` (the target's stack), then the pick, whose conflicts stay for a
     /// person. Fails when it is being resolved already, or when it picks cleanly.
     public static func start(_ commit: OID, onto target: TargetReport, plan: Plan, in repository: Repository,
-                             at path: String) throws -> (Resolution, Progress) {
+                             at path: String, onBranch existing: String? = nil) throws -> (Resolution, Progress) {
         let results = plan.results.filter { $0.target == target.branch }
         guard let index = results.firstIndex(where: { $0.commit == commit }) else {
             throw BackportError.invalidInput("\(commit.short()) is not tried on \(target.branch): nothing to resolve there")
@@ -81,16 +84,27 @@ public struct Resolution: Codable, Sendable, Equatable {
         }
         // `origin/release/1.6` gives `backport/release/1.6/<commit>`: without the remote's name.
         let local = target.remote ? target.branch.split(separator: "/").dropFirst().joined(separator: "/") : target.branch
-        let branch = "backport/\(local)/\(commit.short())"
+        let branch = existing ?? "backport/\(local)/\(commit.short())"
         if let existing = try all(in: repository).first(where: { $0.branch == branch }) {
             throw BackportError.invalidInput("\(commit.short()) is being resolved already, in \(existing.worktree) (git backport abort there to start over)")
         }
-        let earlier = results[..<index].filter { $0.outcome == .clean }.map(\.commit)
+        // On an existing branch, the earlier picks are on it already.
+        let earlier = existing != nil ? [] : results[..<index].filter { $0.outcome == .clean }.map(\.commit)
         let later = results[(index + 1)...].filter { [.clean, .conflicted, .needsAdaptation].contains($0.outcome) }.map(\.commit)
-        try ScratchWorktree.git(["worktree", "add", "-q", "-b", branch, path, target.head.hex], gitDirectory: repository.commonDirectory)
-        var resolution = Resolution(target: target.branch, branch: branch, worktree: path, current: commit, pending: later)
+        let add = existing.map { ["worktree", "add", "-q", path, $0] } ?? ["worktree", "add", "-q", "-b", branch, path, target.head.hex]
+        try ScratchWorktree.git(add, gitDirectory: repository.commonDirectory)
+        var resolution = Resolution(target: target.branch, branch: branch, worktree: path, current: commit, pending: later,
+                                    ownsBranch: existing == nil)
         let progress = try resolution.apply(earlier + [commit] + later, in: repository)
         return (resolution, progress)
+    }
+
+    /// `<folder of the checkout or bare repository>/<its name>-backport-<target>-<commit>`.
+    public static func defaultPath(for repository: Repository, target: String, commit: OID) -> String {
+        let top = URL(fileURLWithPath: repository.workDirectory ?? repository.commonDirectory).standardized
+        let name = top.lastPathComponent.replacingOccurrences(of: ".git", with: "")
+        let safe = target.map { $0 == "/" ? "-" : $0 }
+        return top.deletingLastPathComponent().appendingPathComponent("\(name)-backport-\(String(safe))-\(commit.short())").path
     }
 
     // MARK: Going on
@@ -108,7 +122,7 @@ public struct Resolution: Codable, Sendable, Equatable {
     public func abort(in repository: Repository) throws {
         _ = try? git(["cherry-pick", "--abort"])
         ScratchWorktree.remove(worktree, gitDirectory: repository.commonDirectory)
-        _ = try? ScratchWorktree.git(["branch", "-D", branch], gitDirectory: repository.commonDirectory)
+        if ownsBranch ?? true { _ = try? ScratchWorktree.git(["branch", "-D", branch], gitDirectory: repository.commonDirectory) }
         forget(in: repository)
     }
 
