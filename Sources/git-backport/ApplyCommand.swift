@@ -27,6 +27,8 @@ struct ApplyCommand: ParsableCommand {
 
     @OptionGroup var selection: SelectionOptions
 
+    @OptionGroup var verification: VerifyOptions
+
     @Option(name: .long, help: ArgumentHelp("git: '(cherry picked from commit <sha>)', branches backport/{target}; cilium: '[ upstream commit <sha> ]' after the title, Signed-off-by, branches pr/v{version}-backport-{date}. Default: backport.style, else git.", valueName: "style"))
     var style: String?
 
@@ -82,6 +84,7 @@ struct ApplyCommand: ParsableCommand {
             let settings = try branches.settings(for: repository)
             var options = ApplyOptions()
             try selection.configure(&options.plan, commits: commits, settings: settings)
+            verification.configure(&options.plan, settings: settings)
             options.style = style.flatMap(BackportStyle.init(rawValue:)) ?? settings.style
             options.branchTemplate = branch ?? settings.branchTemplate
             options.committer = committer.flatMap(Signature.parseIdentity)

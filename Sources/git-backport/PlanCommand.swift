@@ -50,14 +50,7 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .customLong("no-pager"), help: "Do not page the text report on a terminal.")
     var noPager = false
 
-    @Option(name: .long, help: ArgumentHelp("Run this command (by /bin/sh, in a scratch worktree holding the pick's result) on every otherwise clean pick; failing makes it needs-adaptation. Default: backport.verify from your git config.", valueName: "command"))
-    var verify: String?
-
-    @Option(name: .customLong("verify-timeout"), help: ArgumentHelp("How long one verification may run: seconds, or with s, m or h (default 10m).", valueName: "time"))
-    var verifyTimeout: String = "10m"
-
-    @Flag(name: .customLong("trust-repo-config"), help: "Also run a backport.verify that the repository's committed .backportconfig sets (never for a pull request you did not write).")
-    var trustRepoConfig = false
+    @OptionGroup var verification: VerifyOptions
 
     @Flag(name: .customLong("no-fast-path"), help: ArgumentHelp("Always merge whole trees (for comparing with the fast path).", visibility: .hidden))
     var noFastPath = false
@@ -66,16 +59,9 @@ struct PlanCommand: ParsableCommand {
         try selection.validate(commits: commits)
         _ = try outcomes(only)
         _ = try outcomes(hide)
-        if Self.seconds(verifyTimeout) == nil { throw ValidationError("--verify-timeout '\(verifyTimeout)': expected seconds, or a number with s, m or h") }
+        try verification.validate()
     }
 
-    /// `90`, `90s`, `10m`, `1h` in seconds.
-    static func seconds(_ text: String) -> TimeInterval? {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
-        let unit = text.last.flatMap { units[$0] }
-        guard let number = Double(unit == nil ? text : String(text.dropLast())), number > 0 else { return nil }
-        return number * (unit ?? 1)
-    }
 
     /// The outcomes of a comma-separated list (nil for no list).
     private func outcomes(_ list: String?) throws -> Set<Outcome>? {
@@ -98,11 +84,7 @@ struct PlanCommand: ParsableCommand {
             try selection.configure(&options, commits: commits, settings: settings)
             options.independent = independent
             options.fastPath = !noFastPath
-            options.verify = verify ?? settings.verify ?? (trustRepoConfig ? settings.committedVerify : nil)
-            options.verifyTimeout = Self.seconds(verifyTimeout) ?? 600
-            if options.verify == nil, settings.committedVerify != nil {
-                note("the committed .backportconfig sets backport.verify; it runs only with --trust-repo-config")
-            }
+            verification.configure(&options, settings: settings)
             let progress = ProgressLine(title: "Trying picks")
             if let progress {
                 options.progress = { done, total in progress.update(done, of: total) }
