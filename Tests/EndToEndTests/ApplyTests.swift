@@ -317,6 +317,9 @@ struct ApplyTests {
         #expect(output.stdout.contains("left out with its pull request #14, which is conflicted"), "\(output.stdout)")
         let subjects = try f.git("log", "--format=%s", "release/1.0..backport/release/1.0").split(separator: "\n").map(String.init)
         #expect(subjects == ["Fix the widget (#13)", "frob: second step", "frob: first step", "fix ten", "fix five"], "\(subjects)")
+        let body = try apply(["--onto", "1.0", "--units", "prs", "--format", "markdown"], in: f).stdout
+        #expect(body.contains(" * #12 -- Fix the frobnicator\n   - `"), "\(body)")
+        #expect(body.contains(" * #13 -- `"))
 
         // git: the merge picked as one commit, and its commits picked one by one, give this tree.
         let clone = try Fixture(initialize: false)

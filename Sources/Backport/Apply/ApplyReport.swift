@@ -2,7 +2,7 @@ import Git
 
 /// What `git backport apply` did (or, with `--dry-run`, would do): per target, the
 /// branch, its old and new head, and every pick with its outcome and its new commit.
-/// Its JSON form is documented in Docs/apply-schema.md.
+/// Its JSON form is documented in Docs/usage.md (`git backport apply`).
 public struct ApplyReport: Codable, Sendable {
     public static let currentSchemaVersion = 1
 

@@ -90,8 +90,24 @@ public struct ApplyMarkdownRenderer {
         }
         if !applied.isEmpty {
             out += "Backported from `\(report.source.branch)` onto `\(target.target)` (\(applied.count)):\n\n"
-            for pick in applied {
-                out += " * \(link(pick.commit)) -- \(escape(pick.subject))\(pick.withConflictMarkers ? " **(with conflict markers)**" : "")\n"
+            func line(_ pick: AppliedPick) -> String {
+                "\(link(pick.commit)) -- \(escape(pick.subject))\(pick.withConflictMarkers ? " **(with conflict markers)**" : "")"
+            }
+            if let units = report.plan.units {
+                // Pull requests: the number and title, the commits beneath (a unit of one commit on one line).
+                let byCommit = Dictionary(applied.map { ($0.commit, $0) }, uniquingKeysWith: { a, _ in a })
+                for unit in units {
+                    let picks = unit.commits.compactMap { byCommit[$0] }
+                    guard !picks.isEmpty else { continue }
+                    let name = unit.number.map { "#\($0) -- " } ?? ""
+                    if unit.commits.count == 1, let pick = picks.first {
+                        out += " * \(name.isEmpty ? "" : name)\(line(pick))\n"
+                    } else {
+                        out += " * \(name)\(escape(unit.title))\n" + picks.map { "   - \(line($0))\n" }.joined()
+                    }
+                }
+            } else {
+                for pick in applied { out += " * \(line(pick))\n" }
             }
             out += "\n"
         }

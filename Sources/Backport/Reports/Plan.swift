@@ -59,6 +59,11 @@ public struct SourceReport: Codable, Sendable {
         branch = source.name
         head = source.branch.tip
     }
+
+    init(branch: String, head: OID) {
+        self.branch = branch
+        self.head = head
+    }
 }
 
 public struct TargetReport: Codable, Sendable {
