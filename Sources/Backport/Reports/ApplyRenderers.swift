@@ -101,7 +101,9 @@ public struct ApplyMarkdownRenderer {
                     guard !picks.isEmpty else { continue }
                     let name = unit.number.map { "#\($0) -- " } ?? ""
                     if unit.commits.count == 1, let pick = picks.first {
-                        out += " * \(name.isEmpty ? "" : name)\(line(pick))\n"
+                        // A squashed pull request's subject ends with its number already.
+                        let named = unit.number.map { pick.subject.hasSuffix("(#\($0))") } ?? true
+                        out += " * \(named ? "" : name)\(line(pick))\n"
                     } else {
                         out += " * \(name)\(escape(unit.title))\n" + picks.map { "   - \(line($0))\n" }.joined()
                     }
