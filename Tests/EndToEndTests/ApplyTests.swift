@@ -319,7 +319,7 @@ struct ApplyTests {
         #expect(subjects == ["Fix the widget (#13)", "frob: second step", "frob: first step", "fix ten", "fix five"], "\(subjects)")
         let body = try apply(["--onto", "1.0", "--units", "prs", "--format", "markdown"], in: f).stdout
         #expect(body.contains(" * #12 -- Fix the frobnicator\n   - `"), "\(body)")
-        #expect(body.contains(" * #13 -- `"))
+        #expect(body.contains(" -- Fix the widget (#13)\n") && !body.contains("#13 -- "), "\(body)")
 
         // git: the merge picked as one commit, and its commits picked one by one, give this tree.
         let clone = try Fixture(initialize: false)

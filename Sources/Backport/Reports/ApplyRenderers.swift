@@ -99,7 +99,7 @@ public struct ApplyMarkdownRenderer {
                 for unit in units {
                     let picks = unit.commits.compactMap { byCommit[$0] }
                     guard !picks.isEmpty else { continue }
-                    let name = unit.number.map { "#\($0) -- " } ?? ""
+                    let name = unit.number.map { "\(pullLink($0)) -- " } ?? ""
                     if unit.commits.count == 1, let pick = picks.first {
                         // A squashed pull request's subject ends with its number already.
                         let named = unit.number.map { pick.subject.hasSuffix("(#\($0))") } ?? true
@@ -137,8 +137,21 @@ public struct ApplyMarkdownRenderer {
             out += "\n"
         }
         if !there.isEmpty { out += "Already on `\(target.target)`: \(there.count) (not repeated here).\n" }
+        // Cilium's body ends with the command that marks the pull requests done.
+        let numbers = (report.plan.units ?? []).filter { unit in unit.commits.contains { id in applied.contains { $0.commit == id } } }
+            .compactMap(\.number)
+        if report.style == BackportStyle.cilium.rawValue, !numbers.isEmpty, let version {
+            out += "\nOnce this PR is merged, you can update the PR labels via:\n```upstream-prs\n"
+                + "$ for pr in \(numbers.map(String.init).joined(separator: " ")); do contrib/backporting/set-labels.py $pr done \(version); done\n```\n"
+        }
         if applied.isEmpty, leftOut.isEmpty { out += "Nothing to backport.\n" }
         return out
+    }
+
+    /// `#12`, linked to the pull request on a known forge.
+    private func pullLink(_ number: Int) -> String {
+        guard let forge else { return "#\(number)" }
+        return "[#\(number)](\(forge.pullURL(number)))"
     }
 
     private func link(_ commit: OID) -> String {
@@ -187,6 +200,10 @@ public struct Forge: Sendable, Equatable {
               path.allSatisfy({ $0.isLetter || $0.isNumber || "-_./".contains($0) }) else { return nil }
         web = "https://\(host.lowercased())/\(path)"
         gitLab = host.lowercased() == "gitlab.com"
+    }
+
+    public func pullURL(_ number: Int) -> String {
+        web + (gitLab ? "/-/merge_requests/" : "/pull/") + String(number)
     }
 
     public func commitURL(_ commit: OID) -> String {
