@@ -422,4 +422,24 @@ struct ApplyTests {
         #expect(try f.git("log", "--format=%s", "release/1.0..backport/release/1.0") == "fix b thirty\nfix thirty\nfix ten\nfix five")
         // abort would leave the branch apply made: it is not the resolution's own.
     }
+
+    @Test("A repository apply cannot write to is one clear error before any work, and --dry-run still works there")
+    func readOnly() throws {
+        let f = try applyFixture()
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { return }
+        // As root permissions stop nothing: run as nobody on a repository nobody may read but not write.
+        _ = try run("/bin/chmod", ["-R", "a+rX,a-w", f.path], in: f.path)
+        defer { _ = try? run("/bin/chmod", ["-R", "u+w", f.path], in: "/") }
+        let refs = try f.git("show-ref")
+        let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", binary, "apply", "--onto", "1.0"]
+        let environment = ["HOME": "/nonexistent", "GIT_CONFIG_GLOBAL": "/dev/null",
+                           "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": "*"]
+        let output = try run("/usr/bin/setpriv", asNobody, in: f.path, environment: environment)
+        #expect(output.status == 128, "\(output.stdout)\(output.stderr)")
+        #expect(output.stderr.hasPrefix("fatal: cannot write to ") && output.stderr.contains("--dry-run writes nothing"), "\(output.stderr)")
+        let dry = try run("/usr/bin/setpriv", asNobody + ["--dry-run"], in: f.path, environment: environment)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("would be created with 2 commits"))
+        #expect(try f.git("show-ref") == refs)
+    }
 }

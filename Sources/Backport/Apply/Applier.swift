@@ -41,8 +41,10 @@ public struct Applier {
         if options.perUnit, !template.isPerUnit {
             throw BackportError.invalidInput("--per-unit: the branch template '\(template.text)' names no unit; add {pr}, {short} or {commit}")
         }
-        // Known before anything is picked: nothing is written for a bad name or a missing identity.
+        // Known before anything is picked: nothing is written for a bad name, a missing
+        // identity or a repository that cannot be written.
         let committer = try identity(options)
+        if !options.dryRun { try checkWritable() }
         let applications: [TargetApplication]
         let plan: Plan
         if template.isPerUnit {
@@ -137,6 +139,17 @@ public struct Applier {
         }
         return Destination(target: target, branch: branch, ref: ref, old: old, base: tip, refusal:
             "\(branch) has commits that are not on \(target.name) and not built on its tip \(tip.short()) (\(target.name) moved on, or the branch was edited): --force replaces it")
+    }
+
+    /// `apply` writes objects and references: a repository this process cannot write to
+    /// (a read-only mount, another user's files) is one clear error before any work.
+    private func checkWritable() throws {
+        for folder in ["objects", "refs"] {
+            let path = repository.commonDirectory + folder
+            guard access(path, W_OK) == 0 else {
+                throw BackportError.invalidInput("cannot write to \(path) (\(String(cString: strerror(errno)))): apply writes commits and branches there; --dry-run writes nothing")
+            }
+        }
     }
 
     /// Who commits: `--committer`, else git's identity (`GIT_COMMITTER_*`, `user.*`).
