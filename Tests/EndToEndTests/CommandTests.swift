@@ -479,9 +479,17 @@ struct VerifyTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(20)
-        while try Self.scratch(f).isEmpty, Date() < deadline { usleep(50_000) }
-        #expect(try !Self.scratch(f).isEmpty)
+        // Until the worktree holds the pick's files: `git worktree add` has finished (killed
+        // while it runs, it would take its half-made worktree away with it).
+        let deadline = Date().addingTimeInterval(60)
+        func materialized() throws -> Bool {
+            // Not the test's own worktree next to the repository (`<repository>-mine`).
+            try Self.scratch(f).filter { !$0.hasPrefix(f.path) }.contains { path in
+                !((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0 != ".git" }.isEmpty
+            }
+        }
+        while try !materialized(), Date() < deadline { usleep(50_000) }
+        #expect(try materialized())
         usleep(200_000)
         kill(process.processIdentifier, signalNumber)
         process.waitUntilExit()
@@ -503,7 +511,7 @@ struct VerifyTests {
         defer { try? FileManager.default.removeItem(atPath: f.path + "-mine") }
         _ = try interrupted(by: SIGKILL, in: f)
         let left = try Self.scratch(f).filter { !$0.hasSuffix("-mine") }
-        #expect(left.count == 1)
+        try #require(left.count == 1)
         let gc = try backport(["gc"], in: f.path)
         #expect(gc.status == 0, "\(gc.stderr)")
         #expect(gc.stdout.contains("removed \(left[0])"))
