@@ -132,8 +132,14 @@ struct PathMerge {
             // The target's changes in the order merge-ort meets them.
             let fixFolders = Self.folders(of: fixChanges)
             let changes = try Trace.accumulate("diff of the target's side") { try targetSide() }
-            let (sources, destinations) = Trace.accumulate("walk order of the target's side") {
+            var (sources, destinations) = Trace.accumulate("walk order of the target's side") {
                 WalkOrder.candidates(of: changes, otherSideChanged: { fixFolders.contains($0) }, walkedWhole: { walkedWhole.contains($0) })
+            }
+            // A file the target turned into another kind is neither a source nor a destination.
+            let targetKindChanges = Set(sources.map(\.path)).intersection(destinations.map(\.path))
+            if !targetKindChanges.isEmpty {
+                sources.removeAll { targetKindChanges.contains($0.path) }
+                destinations.removeAll { targetKindChanges.contains($0.path) }
             }
             let locationRelevant = movedFolders.isEmpty ? [] : sources.map(\.path).filter { Self.isInside($0, movedFolders) }
             // A source that matters only for where its folder went is skipped by the similarity
@@ -157,12 +163,29 @@ struct PathMerge {
                 removedFolder: removedFolder(in: input.onto), movedFolders: movedFolders, prune: locationOnly.isEmpty ? nil : prune) }
             folderRenames = Self.folderRenames(targetRenames.mapValues(\.path), within: movedFolders)
         }
-        // A kind change the target's rename took the file away from is settled below (git:
-        // modify/delete at the target's name); any other goes to the whole-tree merge.
-        if typeChanged.contains(where: { ours[$0] != nil || targetRenames[$0] == nil }) { throw WholeTreesNeeded("a file changes type") }
         func claim(_ path: String) throws {
             guard !result.holds(path) else { throw WholeTreesNeeded("two files meet at one path") }
         }
+
+        // A file the fix turns into another kind (a file into a symlink) is one entry changed
+        // at one path to merge-ort: merged there with the target's entry (a kind on each
+        // side is a "distinct types" conflict, see ``mergeContent``), or, where the target
+        // deleted it, modify/delete. Where the target renamed it away: below, with the
+        // deletions (modify/delete at the target's name).
+        var kindChangesDone = Set<String>()
+        for path in typeChanged.sorted() where ours[path] != nil || targetRenames[path] == nil {
+            let base = deleted.first { $0.path == path }!, theirs = RenameCandidate(path: path, entry: added[path]!)
+            kindChangesDone.insert(path)
+            added[path] = nil
+            try claim(path)
+            if let target = ours[path] {
+                try mergeFile(at: path, ancestor: base, ours: RenameCandidate(path: path, entry: target), theirs: theirs, into: result)
+            } else {
+                result.conflicts.append(PathConflict(kind: .deleteModify, path: path, ancestor: side(base), ours: nil,
+                                                     theirs: side(theirs), binary: try isBinary(theirs.entry), mergedText: nil))
+            }
+        }
+        deleted.removeAll { kindChangesDone.contains($0.path) }
 
         // The fix's deletions (and its renames).
         var renamedOnBothSides = Set<String>()
@@ -325,7 +348,7 @@ struct PathMerge {
         guard result.conflicts.isEmpty else {
             // The whole-tree merge lists conflicts in index order: by path, byte by byte.
             let conflicts = result.conflicts.sorted { PathCoding.encode($0.path).lexicographicallyPrecedes(PathCoding.encode($1.path)) }
-            return PickOutput(tree: nil, conflicts: conflicts, renamedPaths: renamed)
+            return PickOutput(tree: nil, conflicts: PathConflict.distinctTypes(conflicts, labels: input.labels), renamedPaths: renamed)
         }
         let tree = try repository.updateTree(input.onto, setting: result.updates.map { ($0.key, $0.value) })
         return PickOutput(tree: tree, conflicts: [], renamedPaths: renamed)
@@ -374,9 +397,26 @@ struct PathMerge {
                               into result: Result) throws {
         let base = ancestor?.entry
         let (o, t) = (ours.entry, theirs.entry)
-        // Files of different kinds (file, symlink, submodule): git's rules for these are
-        // the whole-tree merge's business.
-        if o.type != t.type || (base.map { $0.type != o.type } ?? false) { throw WholeTreesNeeded("file, symlink or submodule on different sides") }
+        if o.type != t.type {
+            // A kind on each side (file, symlink, submodule): a side that left the entry as
+            // the base had it gives way; otherwise merge-ort keeps both, one of them under
+            // another name ("distinct types", see ``PathConflict/distinctTypes(_:labels:)``).
+            if base == o {
+                if ours.path != path || o != t { result.updates[path] = t }
+                return
+            }
+            if base == t {
+                if ours.path != path { result.updates[path] = o }
+                return
+            }
+            var binary = false
+            for entry in [base, o, t].compactMap({ $0 }) where try isBinary(entry) { binary = true }
+            result.conflicts.append(PathConflict(kind: .type, path: path, ancestor: ancestor.map(side), ours: side(ours),
+                                                 theirs: side(theirs), binary: binary, mergedText: nil))
+            return
+        }
+        // The same kind on both sides, whatever the base's (merge-ort: handle_content_merge
+        // compares modes and ids only; a symlink's target is the base of a text merge).
         let mode: UInt32
         if base?.mode == o.mode { mode = t.mode } else if base?.mode == t.mode || o.mode == t.mode { mode = o.mode } else {
             throw WholeTreesNeeded("modes changed differently")

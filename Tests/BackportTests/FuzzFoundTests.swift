@@ -1,0 +1,135 @@
+import Backport
+import Foundation
+import Git
+import Testing
+import TestSupport
+
+/// Differences with git's merge that Scripts/fuzz found, each reduced to a small history and
+/// checked against git's own merge (merge-ort) of the same pick.
+@Suite("Merge rules found by the fuzzer, against git")
+struct FuzzFoundTests {
+    /// git's merge of the pick of `commit` onto `target` (`git merge-tree --write-tree` of a
+    /// commit with the target's tree on the pick's parent: exactly `git cherry-pick`): the
+    /// tree when clean, the conflicted paths with a `~<label>` suffix written `~<target>` or
+    /// `~<fix>`.
+    static func gitMerge(_ f: Fixture, _ commit: String, onto target: String) throws -> (tree: String?, conflicts: Set<String>) {
+        let onto = try f.git("commit-tree", try f.git("rev-parse", "\(target)^{tree}"), "-p", commit + "^", "-m", "target")
+        let merged = try run("/usr/bin/git", ["merge-tree", "--write-tree", "--name-only", "--no-messages", onto, commit],
+                             in: f.path, environment: Fixture.gitEnvironment)
+        try #require(merged.status == 0 || merged.status == 1, "git merge-tree: \(merged.stderr)")
+        let lines = merged.stdout.split(separator: "\n").map(String.init)
+        let conflicts = Set(lines.dropFirst().map { $0.replacingOccurrences(of: "~" + onto, with: "~<target>").replacingOccurrences(of: "~" + commit, with: "~<fix>") })
+        return (merged.status == 0 ? lines[0] : nil, conflicts)
+    }
+
+    /// Our pick of `subject` onto `target` (independent), in the same terms as ``gitMerge``.
+    static func ours(_ p: Plan, _ subject: String, onto target: String) throws -> (tree: String?, conflicts: Set<String>) {
+        let result = try #require(p.result(subject, on: target))
+        let fix = try #require(p.candidate(subject))
+        let labels = [target.replacingOccurrences(of: "/", with: "_"): "~<target>",
+                      "\(fix.commit.short()) (\(subject))".replacingOccurrences(of: "/", with: "_"): "~<fix>"]
+        let conflicts = Set(result.conflicts.map { conflict in
+            labels.reduce(conflict.path) { $0.replacingOccurrences(of: "~" + $1.key, with: $1.value) }
+        })
+        #expect(result.outcome == .clean || result.outcome == .conflicted, "\(result.outcome)")
+        return (result.outcome == .clean ? result.tree?.hex : nil, conflicts)
+    }
+
+    /// Checks that our pick and git's agree: the call, the clean tree, the conflicted paths.
+    @discardableResult
+    static func expectAgreement(_ f: Fixture, _ subject: String, onto target: String = "release/1.0",
+                                sourceLocation: SourceLocation = #_sourceLocation) throws -> (tree: String?, conflicts: Set<String>) {
+        let p = try plan(f) { $0.independent = true; $0.all = true }
+        let commit = try #require(p.candidate(subject)).commit.hex
+        let (git, ours) = (try gitMerge(f, commit, onto: target), try ours(p, subject, onto: target))
+        #expect(ours.tree == git.tree, "tree", sourceLocation: sourceLocation)
+        #expect(ours.conflicts == git.conflicts, "conflicted paths", sourceLocation: sourceLocation)
+        return git
+    }
+
+    func link(_ f: Fixture, _ path: String, to destination: String) throws {
+        try FileManager.default.removeItem(atPath: f.path + "/" + path)
+        try FileManager.default.createSymbolicLink(atPath: f.path + "/" + path, withDestinationPath: destination)
+    }
+
+    // MARK: Kind changes (a file that becomes a symlink), merged path by path
+
+    @Test("A file both sides turn into different symlinks is a content conflict at its path (seed 18)")
+    func bothSidesLink() throws {
+        let f = try baseFixture()
+        try f.git("checkout", "-q", "release/1.0")
+        try link(f, "a.txt", to: "one")
+        try f.commit("release links a")
+        try f.git("checkout", "-q", "main")
+        try link(f, "a.txt", to: "two")
+        try f.commit("main links a")
+        let git = try Self.expectAgreement(f, "main links a")
+        #expect(git.conflicts == ["a.txt"])
+    }
+
+    @Test("A kind change meeting a mode change keeps both; a file the target renamed is still followed (seed 7)")
+    func kindChangeWithTargetRename() throws {
+        // A short file renamed with edits (60% alike): libgit2's whole-tree merge, where
+        // kind changes used to go, does not follow it.
+        let c = ["return x; 48", "int y = 0; 34", "{", "alpha", "}", "/* note */ 33", "{", "if (x) { 9", "if (x) { 28"]
+        let f = try baseFixture()
+        try f.write("c.txt", c.joined(separator: "\n") + "\n")
+        try f.commit("c")
+        try f.git("branch", "-f", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: f.path + "/a.txt")
+        try FileManager.default.createDirectory(atPath: f.path + "/src", withIntermediateDirectories: true)
+        try f.git("mv", "c.txt", "src/c2.txt")
+        try f.write("src/c2.txt", (c.dropLast() + ["return x; 28", "int y = 0;", "/* note */", "delta"]).joined(separator: "\n") + "\n")
+        try f.commit("release: a executable, c moved")
+        try f.git("checkout", "-q", "main")
+        try link(f, "a.txt", to: "b.txt")
+        var fixed = c
+        fixed.insert("alpha", at: 1)
+        fixed[3] = "alpha 49"
+        fixed.insert("", at: 9)
+        try f.write("c.txt", fixed.joined(separator: "\n") + "\n")
+        try f.commit("main links a, fixes c")
+        let git = try Self.expectAgreement(f, "main links a, fixes c")
+        #expect(git.conflicts == ["a.txt", "a.txt~<target>", "src/c2.txt"])
+    }
+
+    @Test("A kind change where the target left the file alone, changed it, or deleted it")
+    func kindChangeOneSide() throws {
+        let f = try baseFixture()
+        try f.write("c.txt", Fixture.lines("c", 20))
+        try f.commit("c")
+        try f.git("branch", "-f", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.edit("b.txt", line: 3, to: "release b3")
+        try f.git("rm", "-q", "c.txt")
+        try f.commit("release: b edited, c deleted")
+        try f.git("checkout", "-q", "main")
+        try link(f, "a.txt", to: "x")
+        try f.commit("link a")
+        try link(f, "b.txt", to: "x")
+        try f.commit("link b")
+        try link(f, "c.txt", to: "x")
+        try f.commit("link c")
+        #expect(try Self.expectAgreement(f, "link a").tree != nil)
+        #expect(try Self.expectAgreement(f, "link b").conflicts == ["b.txt", "b.txt~<target>"])
+        #expect(try Self.expectAgreement(f, "link c").conflicts == ["c.txt"])
+    }
+
+    @Test("A file the target turned into a symlink is no rename source or destination on the target")
+    func targetKindChangeIsNoRename() throws {
+        let f = try baseFixture()
+        try f.write("c.txt", "one\n")
+        try f.commit("c")
+        try f.git("branch", "-f", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try link(f, "c.txt", to: "somewhere")
+        try f.git("mv", "a.txt", "a2.txt")
+        try f.commit("release: c a link, a renamed")
+        try f.git("checkout", "-q", "main")
+        try f.edit("a.txt", line: 3, to: "main a3")
+        try f.write("c.txt", "two\n")
+        try f.commit("main edits a and c")
+        try Self.expectAgreement(f, "main edits a and c")
+    }
+}
