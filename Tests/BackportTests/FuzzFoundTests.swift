@@ -132,4 +132,86 @@ struct FuzzFoundTests {
         try f.commit("main edits a and c")
         try Self.expectAgreement(f, "main edits a and c")
     }
+
+    // MARK: Folder renames
+
+    /// A fixture with `files` (path: a distinct 20-line content each) on main and
+    /// `release/1.0` cut there.
+    func fixture(_ files: [String]) throws -> Fixture {
+        let f = try Fixture()
+        for path in files {
+            try FileManager.default.createDirectory(atPath: f.path + "/" + (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try f.write(path, Fixture.lines(path, 20))
+        }
+        try f.commit("initial")
+        try f.git("branch", "release/1.0")
+        return f
+    }
+
+    func move(_ f: Fixture, _ from: String, _ to: String) throws {
+        try FileManager.default.createDirectory(atPath: f.path + "/" + (to as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try f.git("mv", from, to)
+    }
+
+    @Test("Files swapped between two folders by each side go nowhere else: no folder rename into a folder the same side renamed away (seed 123)")
+    func noRenameIntoOwnRenamedFolder() throws {
+        let f = try fixture(["src/a.c", "src2/b.c", "other.c"])
+        try f.git("checkout", "-q", "release/1.0")
+        try move(f, "src/a.c", "src2/a.c")
+        try f.commit("release moves a into src2")
+        try f.git("checkout", "-q", "main")
+        try move(f, "src2/b.c", "src/b.c")
+        try f.commit("main moves b into src")
+        let git = try Self.expectAgreement(f, "main moves b into src")
+        #expect(git.tree != nil)
+    }
+
+    @Test("A file the fix renames and the target deleted is rename/delete where the target moved its new folder (seed 102)")
+    func renameDeleteMovedFolder() throws {
+        let f = try fixture(["src/a.c", "src/deep/f.c", "other.c"])
+        try f.git("checkout", "-q", "release/1.0")
+        try move(f, "src/a.c", "lib/a.c")
+        try f.git("rm", "-q", "src/deep/f.c")
+        try f.commit("release moves src to lib, drops f")
+        try f.git("checkout", "-q", "main")
+        try move(f, "src/deep/f.c", "src/f.c")
+        try f.commit("main moves f up")
+        #expect(try Self.expectAgreement(f, "main moves f up").conflicts == ["lib/f.c"])
+    }
+
+    @Test("The fix renames onto a file the target added, and the target deleted the original: rename/add/delete, an add/add there (seed 116)")
+    func renameAddDelete() throws {
+        let f = try fixture(["lib/x.c", "lib/keep.c"])
+        try FileManager.default.createSymbolicLink(atPath: f.path + "/lib/y", withDestinationPath: "x.c")
+        try f.commit("a link")
+        try f.git("branch", "-f", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.git("rm", "-q", "lib/x.c", "lib/y")
+        try FileManager.default.createDirectory(atPath: f.path + "/lib2", withIntermediateDirectories: true)
+        try f.write("lib2/x.c", Fixture.lines("release x", 20))
+        try f.write("lib2/y", Fixture.lines("release y", 20))
+        try f.commit("release replaces x and y")
+        try f.git("checkout", "-q", "main")
+        try move(f, "lib/x.c", "lib2/x.c")
+        try f.commit("main moves x")
+        try move(f, "lib/y", "lib2/y")
+        try f.commit("main moves y")
+        #expect(try Self.expectAgreement(f, "main moves x").conflicts == ["lib2/x.c"])
+        #expect(try Self.expectAgreement(f, "main moves y").conflicts == ["lib2/y", "lib2/y~<target>"])
+    }
+
+    @Test("A file the target renamed into a folder the fix moves follows the folder, with the fix's edit (seed 130)")
+    func targetRenameFollowsFixFolderMove() throws {
+        let f = try fixture(["src/a.c", "src/b.c", "lib/c.c", "lib/keep.c"])
+        try f.git("checkout", "-q", "release/1.0")
+        try move(f, "lib/c.c", "src/c.c")
+        try f.commit("release moves c into src")
+        try f.git("checkout", "-q", "main")
+        try f.git("mv", "src", "src2")
+        try f.edit("lib/c.c", line: 3, to: "main c3")
+        try f.commit("main moves src, fixes c")
+        #expect(try Self.expectAgreement(f, "main moves src, fixes c").conflicts == ["src2/c.c"])
+    }
 }

@@ -105,12 +105,19 @@ extension PathMerge {
     }
 
     /// Where `path` goes when its deepest renamed folder moves, if one did.
-    static func moved(_ path: String, by folderRenames: [String: String]) -> String? {
+    ///
+    /// `own` are the folder renames of the side `path` comes from: a path is not moved into
+    /// a folder its own side renamed away (merge-ort.c: check_for_directory_rename, "Avoiding
+    /// applying X -> Y rename to P, because Y itself was renamed"). Otherwise a fix that
+    /// moves files from `a` to `b` picked onto a target that moved them from `b` to `a`
+    /// would send each side's files back into the folder the other side emptied.
+    static func moved(_ path: String, by folderRenames: [String: String], unlessRenamedBy own: [String: String] = [:]) -> String? {
         guard !folderRenames.isEmpty else { return nil }
         var folder = Substring(path)
         while let slash = folder.utf8.lastIndex(of: 0x2f) {
             folder = folder[..<slash]
             if let destination = folderRenames[String(folder)] {
+                if own[destination] != nil { return nil }
                 let rest = path[folder.endIndex...].dropFirst()
                 return destination.isEmpty ? String(rest) : destination + "/" + rest
             }

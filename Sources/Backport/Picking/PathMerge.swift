@@ -196,12 +196,28 @@ struct PathMerge {
                 // The target's file there is fine when it is the target's own rename of the
                 // same file: both sides renamed it alike (merge-ort: a 1-to-1 rename, merged there).
                 if targetRenames[path]?.path != destination.path,
-                   try repository.entry(at: destination.path, inTree: input.onto) != nil { throw WholeTreesNeeded("the fix renames onto a file the target has") }
+                   let inTheWay = try repository.entry(at: destination.path, inTree: input.onto) {
+                    // The target deleted the file and added another where the fix renames it:
+                    // merge-ort's rename/add/delete, left as an add/add of the two files (a
+                    // "distinct types" pair when their kinds differ), never clean.
+                    guard ours[path] == nil, targetRenames[path] == nil, !inTheWay.isTree,
+                          renames.directoryRenames == .off || Self.moved(destination.path, by: folderRenames) == nil
+                    else { throw WholeTreesNeeded("the fix renames onto a file the target has") }
+                    try claim(destination.path)
+                    let targets = RenameCandidate(path: destination.path, entry: inTheWay)
+                    try mergeFile(at: destination.path, ancestor: nil, ours: targets, theirs: destination, into: result)
+                    if !result.conflicts.contains(where: { $0.path == destination.path }) {
+                        result.updates[destination.path] = nil
+                        result.conflicts.append(PathConflict(kind: .renameDelete, path: destination.path, ancestor: side(source),
+                            ours: side(targets), theirs: side(destination), binary: try isBinary(destination.entry), mergedText: nil))
+                    }
+                    continue
+                }
                 try claim(destination.path)
                 if let target = ours[path] {
                     // The fix renamed a file the target changed: the change follows the rename
                     // (into the folder the target moved the new name's folder to, if it did).
-                    let relocated = renames.directoryRenames == .off ? nil : Self.moved(destination.path, by: folderRenames)
+                    let relocated = renames.directoryRenames == .off ? nil : Self.moved(destination.path, by: folderRenames, unlessRenamedBy: fixFolderRenames)
                     let resultPath = relocated ?? destination.path
                     if target.type != source.entry.type {
                         // The target turned it into another kind (a symlink): git's merge
@@ -234,9 +250,9 @@ struct PathMerge {
                         // the fix moved that, and the fix's).
                         renamedOnBothSides.insert(targetName.path)
                         let targetPath = renames.directoryRenames == .off ? targetName.path
-                            : Self.moved(targetName.path, by: fixFolderRenames) ?? targetName.path
+                            : Self.moved(targetName.path, by: fixFolderRenames, unlessRenamedBy: folderRenames) ?? targetName.path
                         let fixPath = renames.directoryRenames == .off ? destination.path
-                            : Self.moved(destination.path, by: folderRenames) ?? destination.path
+                            : Self.moved(destination.path, by: folderRenames, unlessRenamedBy: fixFolderRenames) ?? destination.path
                         for name in [source.path, targetPath, fixPath] {
                             result.conflicts.append(PathConflict(kind: .renameRename, path: name,
                                 ancestor: side(source), ours: side(targetName), theirs: side(destination), binary: false, mergedText: nil))
@@ -245,7 +261,16 @@ struct PathMerge {
                     }
                     try mergeFile(at: destination.path, ancestor: source, ours: targetName, theirs: destination, into: result)
                 } else {
-                    result.conflicts.append(PathConflict(kind: .renameDelete, path: destination.path,
+                    // Renamed by the fix, deleted by the target: rename/delete at the fix's new
+                    // name, moved where the target moved that name's folder (git reports the
+                    // file location too).
+                    let relocated = renames.directoryRenames == .off ? nil
+                        : Self.moved(destination.path, by: folderRenames, unlessRenamedBy: fixFolderRenames)
+                    if let relocated {
+                        if try repository.entry(at: relocated, inTree: input.onto) != nil { throw WholeTreesNeeded("a moved file meets a file the target has") }
+                        try claim(relocated)
+                    }
+                    result.conflicts.append(PathConflict(kind: .renameDelete, path: relocated ?? destination.path,
                         ancestor: side(source), ours: nil, theirs: side(destination),
                         binary: try isBinary(destination.entry), mergedText: nil))
                 }
@@ -269,16 +294,31 @@ struct PathMerge {
         }
 
         // The fix's modifications.
+        var relocatedTargetFiles = Set<String>()
         for change in modified {
             let path = change.newPath!
             let ancestor = RenameCandidate(path: path, entry: change.old!), theirs = RenameCandidate(path: path, entry: change.new!)
             if let target = ours[path] {
                 try mergeFile(at: path, ancestor: ancestor, ours: RenameCandidate(path: path, entry: target), theirs: theirs, into: result)
             } else if let targetName = targetRenames[path] {
-                guard added[targetName.path] == nil else { throw WholeTreesNeeded("the fix adds where the target renamed to") }
-                try claim(targetName.path)
-                result.renamed.append((path, targetName.path))
-                try mergeFile(at: targetName.path, ancestor: ancestor, ours: targetName, theirs: theirs, into: result)
+                // The target's new name, moved on if the fix moved that name's folder (git:
+                // the other side's directory rename applies to this side's renames too).
+                let relocated = renames.directoryRenames == .off ? nil
+                    : Self.moved(targetName.path, by: fixFolderRenames, unlessRenamedBy: folderRenames)
+                let resultPath = relocated ?? targetName.path
+                guard added[targetName.path] == nil, added[resultPath] == nil else { throw WholeTreesNeeded("the fix adds where the target renamed to") }
+                if relocated != nil {
+                    if try repository.entry(at: resultPath, inTree: input.onto) != nil { throw WholeTreesNeeded("a moved file meets a file the target has") }
+                    relocatedTargetFiles.insert(targetName.path)
+                    result.updates[targetName.path] = .some(nil)
+                }
+                try claim(resultPath)
+                result.renamed.append((path, resultPath))
+                try mergeFile(at: resultPath, ancestor: ancestor, ours: targetName, theirs: theirs, into: result)
+                if relocated != nil, renames.directoryRenames == .conflict, !result.conflicts.contains(where: { $0.path == resultPath }) {
+                    result.conflicts.append(PathConflict(kind: .fileLocation, path: resultPath, ancestor: side(ancestor),
+                        ours: side(targetName), theirs: side(theirs), binary: false, mergedText: nil))
+                }
             } else {
                 result.conflicts.append(PathConflict(kind: .deleteModify, path: path,
                     ancestor: side(ancestor), ours: nil, theirs: side(theirs),
@@ -290,7 +330,7 @@ struct PathMerge {
         // (merge.directoryRenames = conflict) moves the file and reports a conflict.
         for (path, theirs) in added.sorted(by: { $0.key < $1.key }) {
             // (A file the fix turned into another kind is no addition to merge-ort: it stays.)
-            if renames.directoryRenames != .off, !typeChanged.contains(path), let moved = Self.moved(path, by: folderRenames),
+            if renames.directoryRenames != .off, !typeChanged.contains(path), let moved = Self.moved(path, by: folderRenames, unlessRenamedBy: fixFolderRenames),
                added[moved] == nil, !result.holds(moved) {
                 if let target = try repository.entry(at: moved, inTree: input.onto) {
                     // A file only the target added there is not in the way (merge-ort:
@@ -329,8 +369,8 @@ struct PathMerge {
         // The target's additions in a folder the fix moved: git's default moves them too and
         // reports a conflict (the other direction of the folder moves above).
         if renames.directoryRenames != .off {
-            for addition in targetAdditions where !renamedOnBothSides.contains(addition.path) {
-                guard let moved = Self.moved(addition.path, by: fixFolderRenames) else { continue }
+            for addition in targetAdditions where !renamedOnBothSides.contains(addition.path) && !relocatedTargetFiles.contains(addition.path) {
+                guard let moved = Self.moved(addition.path, by: fixFolderRenames, unlessRenamedBy: folderRenames) else { continue }
                 guard !result.holds(moved), !result.holds(addition.path),
                       try repository.entry(at: moved, inTree: input.onto) == nil, added[moved] == nil
                 else { throw WholeTreesNeeded("a moved file meets another file") }
