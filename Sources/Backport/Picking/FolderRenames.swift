@@ -36,7 +36,9 @@ extension PathMerge {
     }
 
     /// The folders the fix empties (the base and the target have them, the fix does not)
-    /// that the target adds a file directly into, with the target's files added there.
+    /// that the target adds a file directly into, with the target's files added anywhere
+    /// below them (merge-ort walks such a folder whole, so its new subfolders' files are
+    /// moved along with it too).
     func foldersEmptiedByFix(_ deleted: [RenameCandidate]) throws -> (Set<String>, [RenameCandidate]) {
         guard renames.enabled, renames.directoryRenames != .off, !deleted.isEmpty else { return ([], []) }
         var emptied = Set<String>(), checked = Set<Substring>()
@@ -53,11 +55,11 @@ extension PathMerge {
         // and an addition at one path) is one changed entry to merge-ort, not moved along.
         let side = try targetSide()
         let deletedThere = Set(side.filter { $0.status == .deleted }.map { $0.oldPath! })
-        let additions = side.filter { change in
-            change.status == .added && !deletedThere.contains(change.newPath!) && emptied.contains(String(RenameDetector.folder(change.newPath!)))
-        }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) }
-        guard !additions.isEmpty else { return ([], []) }
-        return (Set(additions.map { String(RenameDetector.folder($0.path)) }), additions)
+        let added = side.filter { $0.status == .added && !deletedThere.contains($0.newPath!) }
+            .map { RenameCandidate(path: $0.newPath!, entry: $0.new!) }
+        let relevant = Set(added.map { String(RenameDetector.folder($0.path)) }.filter { emptied.contains($0) })
+        guard !relevant.isEmpty else { return ([], []) }
+        return (relevant, added.filter { Self.isInside($0.path, relevant) })
     }
 
     static func isInside(_ path: String, _ folders: Set<String>) -> Bool {
