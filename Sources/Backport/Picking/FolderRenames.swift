@@ -85,6 +85,16 @@ extension PathMerge {
         return result
     }
 
+    /// The folders of `within` (or below one) whose renamed files went to several folders,
+    /// more than one of them taking the most: git's "directory rename split", a conflict
+    /// with no file (merge-ort.c: get_provisional_directory_renames).
+    static func folderRenameSplits(_ renames: [String: String], within folders: Set<String>) -> [String] {
+        folderRenameCounts(renames, within: folders).compactMap { folder, destinations in
+            let best = destinations.values.max()!
+            return destinations.values.filter { $0 == best }.count > 1 ? folder : nil
+        }.sorted()
+    }
+
     /// For each folder of `within` (or below one), how many of its files' renames went to
     /// each other folder.
     static func folderRenameCounts(_ renames: [String: String], within folders: Set<String>) -> [String: [String: Int]] {

@@ -167,6 +167,17 @@ struct PathMerge {
             guard !result.holds(path) else { throw WholeTreesNeeded("two files meet at one path") }
         }
 
+        // A folder whose files went to several places, none taking most, is not moved, and
+        // git calls the merge unclean for it (with no conflicted file).
+        if renames.directoryRenames != .off {
+            let splits = Self.folderRenameSplits(fixPairs.mapValues(\.path), within: emptiedFolders)
+                + Self.folderRenameSplits(targetRenames.mapValues(\.path), within: movedFolders)
+            for folder in splits {
+                result.conflicts.append(PathConflict(kind: .directoryRenameSplit, path: folder, ancestor: nil, ours: nil,
+                                                     theirs: nil, binary: false, mergedText: nil))
+            }
+        }
+
         // A file the fix turns into another kind (a file into a symlink) is one entry changed
         // at one path to merge-ort: merged there with the target's entry (a kind on each
         // side is a "distinct types" conflict, see ``mergeContent``), or, where the target
