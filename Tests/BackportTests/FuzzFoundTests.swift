@@ -256,4 +256,18 @@ struct FuzzFoundTests {
         #expect(result.conflicts.map(\.kind) == [.directoryRenameSplit])
         #expect(result.conflicts.map(\.path) == ["src"])
     }
+
+    @Test("A file the target renamed and the fix deleted is rename/delete where the fix moved the new name's folder (seed 2085)")
+    func renameDeleteFollowsFixFolderMove() throws {
+        let f = try fixture(["src/a.c", "src/b.c", "other.c"])
+        try f.git("checkout", "-q", "release/1.0")
+        try f.git("mv", "src/b.c", "src/b2.c")
+        try f.edit("src/b2.c", line: 3, to: "release b3")
+        try f.commit("release renames b")
+        try f.git("checkout", "-q", "main")
+        try f.git("rm", "-q", "src/b.c")
+        try move(f, "src/a.c", "src2/a.c")
+        try f.commit("main drops b, moves src")
+        #expect(try Self.expectAgreement(f, "main drops b, moves src").conflicts == ["src2/b2.c"])
+    }
 }

@@ -8,7 +8,7 @@ struct FuzzTests {
     /// git's merge (each settled since; see Docs/design.md), run with the binary this test
     /// run built: every pick's call, clean tree and conflicted paths must agree with git's,
     /// plan must not fail, and the repository must not change.
-    static let settledSeeds = [7, 17, 18, 20, 100, 102, 106, 113, 116, 123, 130, 137, 145, 1044]
+    static let settledSeeds = [7, 17, 18, 20, 100, 102, 106, 113, 116, 123, 130, 137, 145, 1044, 2085]
 
     @Test("Scripts/fuzz on the seeds that once disagreed: no difference with git")
     func settledSeedsAgree() throws {

@@ -200,6 +200,8 @@ struct PathMerge {
 
         // The fix's deletions (and its renames).
         var renamedOnBothSides = Set<String>()
+        // The target's new names that a folder the fix moved took elsewhere.
+        var relocatedTargetFiles = Set<String>()
         for source in deleted {
             let path = source.path
             if let destination = fixRenames[path] {
@@ -296,16 +298,24 @@ struct PathMerge {
             } else if let targetName = targetRenames[path] {
                 // Renamed on the target, deleted by the fix: git reports rename/delete; a file
                 // the fix turned into another kind, modify/delete (the new kind stays at the
-                // old path, added below).
-                try claim(targetName.path)
-                result.conflicts.append(PathConflict(kind: typeChanged.contains(path) ? .modifyDelete : .renameDelete, path: targetName.path,
+                // old path, added below). At the target's new name, moved where the fix moved
+                // that name's folder.
+                let relocated = renames.directoryRenames == .off ? nil
+                    : Self.moved(targetName.path, by: fixFolderRenames, unlessRenamedBy: folderRenames)
+                if let relocated {
+                    if try repository.entry(at: relocated, inTree: input.onto) != nil || added[relocated] != nil {
+                        throw WholeTreesNeeded("a moved file meets a file the target has")
+                    }
+                    relocatedTargetFiles.insert(targetName.path)
+                }
+                try claim(relocated ?? targetName.path)
+                result.conflicts.append(PathConflict(kind: typeChanged.contains(path) ? .modifyDelete : .renameDelete, path: relocated ?? targetName.path,
                     ancestor: side(source), ours: side(targetName), theirs: nil,
                     binary: try isBinary(targetName.entry), mergedText: nil))
             }
         }
 
         // The fix's modifications.
-        var relocatedTargetFiles = Set<String>()
         for change in modified {
             let path = change.newPath!
             let ancestor = RenameCandidate(path: path, entry: change.old!), theirs = RenameCandidate(path: path, entry: change.new!)
