@@ -265,6 +265,21 @@ struct PlanTests {
         #expect(p.candidate("bad target")?.warnings == ["release 9.9 matches no release branch"])
     }
 
+    @Test("A trailer naming a target no branch can have (../../etc, -f) is a warning; no ref is made or read")
+    func badTargetNames() throws {
+        let f = try baseFixture()
+        try f.edit("a.txt", line: 1, to: "x")
+        try f.commit("escaping\n\nBackport-To: ../../etc, -f, 1.0")
+        let refsBefore = try f.git("for-each-ref")
+        let p = try plan(f)
+        #expect(p.candidate("escaping")?.warnings == [
+            "trailer 'Backport-To: ../../etc, -f, 1.0': '../../etc' cannot be a branch name (it contains '..'); ignored",
+            "trailer 'Backport-To: ../../etc, -f, 1.0': '-f' cannot be a branch name (it begins with '-'); ignored",
+        ])
+        #expect(p.outcome("escaping", on: "release/1.0") == .clean)
+        #expect(try f.git("for-each-ref") == refsBefore)
+    }
+
     @Test("Explicit commits and ranges, from any branch, in the order given")
     func explicitCommits() throws {
         let f = try baseFixture(releases: ["release/1.0", "release/1.1"])

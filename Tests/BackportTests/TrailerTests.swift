@@ -56,6 +56,17 @@ struct TrailerTests {
         #expect(r.culprits.isEmpty)
     }
 
+    @Test("A target name no branch can have is a warning and sends the fix nowhere", arguments: [
+        "../../etc", "-delete", "--force", "release/1.2.lock", "a~1", "HEAD", "@", "refs/heads/release/1.2", "x//y", ".hidden",
+    ])
+    func badBranchName(_ name: String) {
+        let r = request([("Backport-To", "1.1, \(name)")])
+        #expect(r.isFix)
+        #expect(r.scopes == [.exactly(Version([1, 1]))])
+        #expect(r.warnings.count == 1)
+        #expect(r.warnings.first?.contains("'\(name)' cannot be a branch name") == true)
+    }
+
     @Test("An empty Backport-To: is a warning")
     func emptyBackportTo() {
         let r = request([("Backport-To", "")])

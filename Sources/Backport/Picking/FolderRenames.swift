@@ -36,7 +36,9 @@ extension PathMerge {
     }
 
     /// The folders the fix empties (the base and the target have them, the fix does not)
-    /// that the target adds a file directly into, with the target's files added there.
+    /// that the target adds a file directly into, with the target's files added anywhere
+    /// below them (merge-ort walks such a folder whole, so its new subfolders' files are
+    /// moved along with it too).
     func foldersEmptiedByFix(_ deleted: [RenameCandidate]) throws -> (Set<String>, [RenameCandidate]) {
         guard renames.enabled, renames.directoryRenames != .off, !deleted.isEmpty else { return ([], []) }
         var emptied = Set<String>(), checked = Set<Substring>()
@@ -53,11 +55,11 @@ extension PathMerge {
         // and an addition at one path) is one changed entry to merge-ort, not moved along.
         let side = try targetSide()
         let deletedThere = Set(side.filter { $0.status == .deleted }.map { $0.oldPath! })
-        let additions = side.filter { change in
-            change.status == .added && !deletedThere.contains(change.newPath!) && emptied.contains(String(RenameDetector.folder(change.newPath!)))
-        }.map { RenameCandidate(path: $0.newPath!, entry: $0.new!) }
-        guard !additions.isEmpty else { return ([], []) }
-        return (Set(additions.map { String(RenameDetector.folder($0.path)) }), additions)
+        let added = side.filter { $0.status == .added && !deletedThere.contains($0.newPath!) }
+            .map { RenameCandidate(path: $0.newPath!, entry: $0.new!) }
+        let relevant = Set(added.map { String(RenameDetector.folder($0.path)) }.filter { emptied.contains($0) })
+        guard !relevant.isEmpty else { return ([], []) }
+        return (relevant, added.filter { Self.isInside($0.path, relevant) })
     }
 
     static func isInside(_ path: String, _ folders: Set<String>) -> Bool {
@@ -83,6 +85,16 @@ extension PathMerge {
         return result
     }
 
+    /// The folders of `within` (or below one) whose renamed files went to several folders,
+    /// more than one of them taking the most: git's "directory rename split", a conflict
+    /// with no file (merge-ort.c: get_provisional_directory_renames).
+    static func folderRenameSplits(_ renames: [String: String], within folders: Set<String>) -> [String] {
+        folderRenameCounts(renames, within: folders).compactMap { folder, destinations in
+            let best = destinations.values.max()!
+            return destinations.values.filter { $0 == best }.count > 1 ? folder : nil
+        }.sorted()
+    }
+
     /// For each folder of `within` (or below one), how many of its files' renames went to
     /// each other folder.
     static func folderRenameCounts(_ renames: [String: String], within folders: Set<String>) -> [String: [String: Int]] {
@@ -105,12 +117,19 @@ extension PathMerge {
     }
 
     /// Where `path` goes when its deepest renamed folder moves, if one did.
-    static func moved(_ path: String, by folderRenames: [String: String]) -> String? {
+    ///
+    /// `own` are the folder renames of the side `path` comes from: a path is not moved into
+    /// a folder its own side renamed away (merge-ort.c: check_for_directory_rename, "Avoiding
+    /// applying X -> Y rename to P, because Y itself was renamed"). Otherwise a fix that
+    /// moves files from `a` to `b` picked onto a target that moved them from `b` to `a`
+    /// would send each side's files back into the folder the other side emptied.
+    static func moved(_ path: String, by folderRenames: [String: String], unlessRenamedBy own: [String: String] = [:]) -> String? {
         guard !folderRenames.isEmpty else { return nil }
         var folder = Substring(path)
         while let slash = folder.utf8.lastIndex(of: 0x2f) {
             folder = folder[..<slash]
             if let destination = folderRenames[String(folder)] {
+                if own[destination] != nil { return nil }
                 let rest = path[folder.endIndex...].dropFirst()
                 return destination.isEmpty ? String(rest) : destination + "/" + rest
             }

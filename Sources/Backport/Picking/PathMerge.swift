@@ -132,8 +132,14 @@ struct PathMerge {
             // The target's changes in the order merge-ort meets them.
             let fixFolders = Self.folders(of: fixChanges)
             let changes = try Trace.accumulate("diff of the target's side") { try targetSide() }
-            let (sources, destinations) = Trace.accumulate("walk order of the target's side") {
+            var (sources, destinations) = Trace.accumulate("walk order of the target's side") {
                 WalkOrder.candidates(of: changes, otherSideChanged: { fixFolders.contains($0) }, walkedWhole: { walkedWhole.contains($0) })
+            }
+            // A file the target turned into another kind is neither a source nor a destination.
+            let targetKindChanges = Set(sources.map(\.path)).intersection(destinations.map(\.path))
+            if !targetKindChanges.isEmpty {
+                sources.removeAll { targetKindChanges.contains($0.path) }
+                destinations.removeAll { targetKindChanges.contains($0.path) }
             }
             let locationRelevant = movedFolders.isEmpty ? [] : sources.map(\.path).filter { Self.isInside($0, movedFolders) }
             // A source that matters only for where its folder went is skipped by the similarity
@@ -157,15 +163,45 @@ struct PathMerge {
                 removedFolder: removedFolder(in: input.onto), movedFolders: movedFolders, prune: locationOnly.isEmpty ? nil : prune) }
             folderRenames = Self.folderRenames(targetRenames.mapValues(\.path), within: movedFolders)
         }
-        // A kind change the target's rename took the file away from is settled below (git:
-        // modify/delete at the target's name); any other goes to the whole-tree merge.
-        if typeChanged.contains(where: { ours[$0] != nil || targetRenames[$0] == nil }) { throw WholeTreesNeeded("a file changes type") }
         func claim(_ path: String) throws {
             guard !result.holds(path) else { throw WholeTreesNeeded("two files meet at one path") }
         }
 
+        // A folder whose files went to several places, none taking most, is not moved, and
+        // git calls the merge unclean for it (with no conflicted file).
+        if renames.directoryRenames != .off {
+            let splits = Self.folderRenameSplits(fixPairs.mapValues(\.path), within: emptiedFolders)
+                + Self.folderRenameSplits(targetRenames.mapValues(\.path), within: movedFolders)
+            for folder in splits {
+                result.conflicts.append(PathConflict(kind: .directoryRenameSplit, path: folder, ancestor: nil, ours: nil,
+                                                     theirs: nil, binary: false, mergedText: nil))
+            }
+        }
+
+        // A file the fix turns into another kind (a file into a symlink) is one entry changed
+        // at one path to merge-ort: merged there with the target's entry (a kind on each
+        // side is a "distinct types" conflict, see ``mergeContent``), or, where the target
+        // deleted it, modify/delete. Where the target renamed it away: below, with the
+        // deletions (modify/delete at the target's name).
+        var kindChangesDone = Set<String>()
+        for path in typeChanged.sorted() where ours[path] != nil || targetRenames[path] == nil {
+            let base = deleted.first { $0.path == path }!, theirs = RenameCandidate(path: path, entry: added[path]!)
+            kindChangesDone.insert(path)
+            added[path] = nil
+            try claim(path)
+            if let target = ours[path] {
+                try mergeFile(at: path, ancestor: base, ours: RenameCandidate(path: path, entry: target), theirs: theirs, into: result)
+            } else {
+                result.conflicts.append(PathConflict(kind: .deleteModify, path: path, ancestor: side(base), ours: nil,
+                                                     theirs: side(theirs), binary: try isBinary(theirs.entry), mergedText: nil))
+            }
+        }
+        deleted.removeAll { kindChangesDone.contains($0.path) }
+
         // The fix's deletions (and its renames).
         var renamedOnBothSides = Set<String>()
+        // The target's new names that a folder the fix moved took elsewhere.
+        var relocatedTargetFiles = Set<String>()
         for source in deleted {
             let path = source.path
             if let destination = fixRenames[path] {
@@ -173,12 +209,28 @@ struct PathMerge {
                 // The target's file there is fine when it is the target's own rename of the
                 // same file: both sides renamed it alike (merge-ort: a 1-to-1 rename, merged there).
                 if targetRenames[path]?.path != destination.path,
-                   try repository.entry(at: destination.path, inTree: input.onto) != nil { throw WholeTreesNeeded("the fix renames onto a file the target has") }
+                   let inTheWay = try repository.entry(at: destination.path, inTree: input.onto) {
+                    // The target deleted the file and added another where the fix renames it:
+                    // merge-ort's rename/add/delete, left as an add/add of the two files (a
+                    // "distinct types" pair when their kinds differ), never clean.
+                    guard ours[path] == nil, targetRenames[path] == nil, !inTheWay.isTree,
+                          renames.directoryRenames == .off || Self.moved(destination.path, by: folderRenames) == nil
+                    else { throw WholeTreesNeeded("the fix renames onto a file the target has") }
+                    try claim(destination.path)
+                    let targets = RenameCandidate(path: destination.path, entry: inTheWay)
+                    try mergeFile(at: destination.path, ancestor: nil, ours: targets, theirs: destination, into: result)
+                    if !result.conflicts.contains(where: { $0.path == destination.path }) {
+                        result.updates[destination.path] = nil
+                        result.conflicts.append(PathConflict(kind: .renameDelete, path: destination.path, ancestor: side(source),
+                            ours: side(targets), theirs: side(destination), binary: try isBinary(destination.entry), mergedText: nil))
+                    }
+                    continue
+                }
                 try claim(destination.path)
                 if let target = ours[path] {
                     // The fix renamed a file the target changed: the change follows the rename
                     // (into the folder the target moved the new name's folder to, if it did).
-                    let relocated = renames.directoryRenames == .off ? nil : Self.moved(destination.path, by: folderRenames)
+                    let relocated = renames.directoryRenames == .off ? nil : Self.moved(destination.path, by: folderRenames, unlessRenamedBy: fixFolderRenames)
                     let resultPath = relocated ?? destination.path
                     if target.type != source.entry.type {
                         // The target turned it into another kind (a symlink): git's merge
@@ -211,9 +263,9 @@ struct PathMerge {
                         // the fix moved that, and the fix's).
                         renamedOnBothSides.insert(targetName.path)
                         let targetPath = renames.directoryRenames == .off ? targetName.path
-                            : Self.moved(targetName.path, by: fixFolderRenames) ?? targetName.path
+                            : Self.moved(targetName.path, by: fixFolderRenames, unlessRenamedBy: folderRenames) ?? targetName.path
                         let fixPath = renames.directoryRenames == .off ? destination.path
-                            : Self.moved(destination.path, by: folderRenames) ?? destination.path
+                            : Self.moved(destination.path, by: folderRenames, unlessRenamedBy: fixFolderRenames) ?? destination.path
                         for name in [source.path, targetPath, fixPath] {
                             result.conflicts.append(PathConflict(kind: .renameRename, path: name,
                                 ancestor: side(source), ours: side(targetName), theirs: side(destination), binary: false, mergedText: nil))
@@ -222,7 +274,16 @@ struct PathMerge {
                     }
                     try mergeFile(at: destination.path, ancestor: source, ours: targetName, theirs: destination, into: result)
                 } else {
-                    result.conflicts.append(PathConflict(kind: .renameDelete, path: destination.path,
+                    // Renamed by the fix, deleted by the target: rename/delete at the fix's new
+                    // name, moved where the target moved that name's folder (git reports the
+                    // file location too).
+                    let relocated = renames.directoryRenames == .off ? nil
+                        : Self.moved(destination.path, by: folderRenames, unlessRenamedBy: fixFolderRenames)
+                    if let relocated {
+                        if try repository.entry(at: relocated, inTree: input.onto) != nil { throw WholeTreesNeeded("a moved file meets a file the target has") }
+                        try claim(relocated)
+                    }
+                    result.conflicts.append(PathConflict(kind: .renameDelete, path: relocated ?? destination.path,
                         ancestor: side(source), ours: nil, theirs: side(destination),
                         binary: try isBinary(destination.entry), mergedText: nil))
                 }
@@ -237,9 +298,18 @@ struct PathMerge {
             } else if let targetName = targetRenames[path] {
                 // Renamed on the target, deleted by the fix: git reports rename/delete; a file
                 // the fix turned into another kind, modify/delete (the new kind stays at the
-                // old path, added below).
-                try claim(targetName.path)
-                result.conflicts.append(PathConflict(kind: typeChanged.contains(path) ? .modifyDelete : .renameDelete, path: targetName.path,
+                // old path, added below). At the target's new name, moved where the fix moved
+                // that name's folder.
+                let relocated = renames.directoryRenames == .off ? nil
+                    : Self.moved(targetName.path, by: fixFolderRenames, unlessRenamedBy: folderRenames)
+                if let relocated {
+                    if try repository.entry(at: relocated, inTree: input.onto) != nil || added[relocated] != nil {
+                        throw WholeTreesNeeded("a moved file meets a file the target has")
+                    }
+                    relocatedTargetFiles.insert(targetName.path)
+                }
+                try claim(relocated ?? targetName.path)
+                result.conflicts.append(PathConflict(kind: typeChanged.contains(path) ? .modifyDelete : .renameDelete, path: relocated ?? targetName.path,
                     ancestor: side(source), ours: side(targetName), theirs: nil,
                     binary: try isBinary(targetName.entry), mergedText: nil))
             }
@@ -252,10 +322,24 @@ struct PathMerge {
             if let target = ours[path] {
                 try mergeFile(at: path, ancestor: ancestor, ours: RenameCandidate(path: path, entry: target), theirs: theirs, into: result)
             } else if let targetName = targetRenames[path] {
-                guard added[targetName.path] == nil else { throw WholeTreesNeeded("the fix adds where the target renamed to") }
-                try claim(targetName.path)
-                result.renamed.append((path, targetName.path))
-                try mergeFile(at: targetName.path, ancestor: ancestor, ours: targetName, theirs: theirs, into: result)
+                // The target's new name, moved on if the fix moved that name's folder (git:
+                // the other side's directory rename applies to this side's renames too).
+                let relocated = renames.directoryRenames == .off ? nil
+                    : Self.moved(targetName.path, by: fixFolderRenames, unlessRenamedBy: folderRenames)
+                let resultPath = relocated ?? targetName.path
+                guard added[targetName.path] == nil, added[resultPath] == nil else { throw WholeTreesNeeded("the fix adds where the target renamed to") }
+                if relocated != nil {
+                    if try repository.entry(at: resultPath, inTree: input.onto) != nil { throw WholeTreesNeeded("a moved file meets a file the target has") }
+                    relocatedTargetFiles.insert(targetName.path)
+                    result.updates[targetName.path] = .some(nil)
+                }
+                try claim(resultPath)
+                result.renamed.append((path, resultPath))
+                try mergeFile(at: resultPath, ancestor: ancestor, ours: targetName, theirs: theirs, into: result)
+                if relocated != nil, renames.directoryRenames == .conflict, !result.conflicts.contains(where: { $0.path == resultPath }) {
+                    result.conflicts.append(PathConflict(kind: .fileLocation, path: resultPath, ancestor: side(ancestor),
+                        ours: side(targetName), theirs: side(theirs), binary: false, mergedText: nil))
+                }
             } else {
                 result.conflicts.append(PathConflict(kind: .deleteModify, path: path,
                     ancestor: side(ancestor), ours: nil, theirs: side(theirs),
@@ -267,7 +351,7 @@ struct PathMerge {
         // (merge.directoryRenames = conflict) moves the file and reports a conflict.
         for (path, theirs) in added.sorted(by: { $0.key < $1.key }) {
             // (A file the fix turned into another kind is no addition to merge-ort: it stays.)
-            if renames.directoryRenames != .off, !typeChanged.contains(path), let moved = Self.moved(path, by: folderRenames),
+            if renames.directoryRenames != .off, !typeChanged.contains(path), let moved = Self.moved(path, by: folderRenames, unlessRenamedBy: fixFolderRenames),
                added[moved] == nil, !result.holds(moved) {
                 if let target = try repository.entry(at: moved, inTree: input.onto) {
                     // A file only the target added there is not in the way (merge-ort:
@@ -306,8 +390,8 @@ struct PathMerge {
         // The target's additions in a folder the fix moved: git's default moves them too and
         // reports a conflict (the other direction of the folder moves above).
         if renames.directoryRenames != .off {
-            for addition in targetAdditions where !renamedOnBothSides.contains(addition.path) {
-                guard let moved = Self.moved(addition.path, by: fixFolderRenames) else { continue }
+            for addition in targetAdditions where !renamedOnBothSides.contains(addition.path) && !relocatedTargetFiles.contains(addition.path) {
+                guard let moved = Self.moved(addition.path, by: fixFolderRenames, unlessRenamedBy: folderRenames) else { continue }
                 guard !result.holds(moved), !result.holds(addition.path),
                       try repository.entry(at: moved, inTree: input.onto) == nil, added[moved] == nil
                 else { throw WholeTreesNeeded("a moved file meets another file") }
@@ -325,7 +409,7 @@ struct PathMerge {
         guard result.conflicts.isEmpty else {
             // The whole-tree merge lists conflicts in index order: by path, byte by byte.
             let conflicts = result.conflicts.sorted { PathCoding.encode($0.path).lexicographicallyPrecedes(PathCoding.encode($1.path)) }
-            return PickOutput(tree: nil, conflicts: conflicts, renamedPaths: renamed)
+            return PickOutput(tree: nil, conflicts: PathConflict.distinctTypes(conflicts, labels: input.labels), renamedPaths: renamed)
         }
         let tree = try repository.updateTree(input.onto, setting: result.updates.map { ($0.key, $0.value) })
         return PickOutput(tree: tree, conflicts: [], renamedPaths: renamed)
@@ -374,9 +458,26 @@ struct PathMerge {
                               into result: Result) throws {
         let base = ancestor?.entry
         let (o, t) = (ours.entry, theirs.entry)
-        // Files of different kinds (file, symlink, submodule): git's rules for these are
-        // the whole-tree merge's business.
-        if o.type != t.type || (base.map { $0.type != o.type } ?? false) { throw WholeTreesNeeded("file, symlink or submodule on different sides") }
+        if o.type != t.type {
+            // A kind on each side (file, symlink, submodule): a side that left the entry as
+            // the base had it gives way; otherwise merge-ort keeps both, one of them under
+            // another name ("distinct types", see ``PathConflict/distinctTypes(_:labels:)``).
+            if base == o {
+                if ours.path != path || o != t { result.updates[path] = t }
+                return
+            }
+            if base == t {
+                if ours.path != path { result.updates[path] = o }
+                return
+            }
+            var binary = false
+            for entry in [base, o, t].compactMap({ $0 }) where try isBinary(entry) { binary = true }
+            result.conflicts.append(PathConflict(kind: .type, path: path, ancestor: ancestor.map(side), ours: side(ours),
+                                                 theirs: side(theirs), binary: binary, mergedText: nil))
+            return
+        }
+        // The same kind on both sides, whatever the base's (merge-ort: handle_content_merge
+        // compares modes and ids only; a symlink's target is the base of a text merge).
         let mode: UInt32
         if base?.mode == o.mode { mode = t.mode } else if base?.mode == t.mode || o.mode == t.mode { mode = o.mode } else {
             throw WholeTreesNeeded("modes changed differently")

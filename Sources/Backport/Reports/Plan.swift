@@ -256,6 +256,11 @@ public struct ConflictReport: Codable, Sendable, Hashable {
         /// The fix adds a file to a folder the target renamed: git moves it to the new
         /// folder and asks a person to confirm (`merge.directoryRenames`, default `conflict`).
         case fileLocation = "file-location"
+        /// A folder one side removed, that the other side adds a file directly into, had
+        /// its files renamed to several folders, none of them taking more than the others:
+        /// git cannot tell where the folder went, leaves the new files where they are and
+        /// calls the merge unclean without a conflicted file. The path is the folder's.
+        case directoryRenameSplit = "directory-rename-split"
     }
 
     /// The lines of one conflict region, 1-based, from its `<<<<<<<` line to its

@@ -61,7 +61,16 @@ public struct FixRequest: Sendable, Equatable {
                 if tokens.isEmpty {
                     warnings.append("malformed trailer '\(trailer.key):' names no release")
                 }
-                for token in tokens { scopes.append(Self.scope(of: token)) }
+                for token in tokens {
+                    let scope = Self.scope(of: token)
+                    // A name from a commit message never becomes a ref git would refuse,
+                    // one outside refs/heads/, or one that reads as an option.
+                    if case .branch(let name) = scope, let problem = Self.branchNameProblem(name) {
+                        warnings.append("trailer '\(trailer.key): \(value)': '\(name)' cannot be a branch name (it \(problem)); ignored")
+                        continue
+                    }
+                    scopes.append(scope)
+                }
             } else if key == "cc", Self.isStableAddress(value, settings: settings) {
                 trailers.append(trailer)
                 scopes.append(stableScope(value))
@@ -140,6 +149,14 @@ public struct FixRequest: Sendable, Equatable {
         if token.hasSuffix("+"), let v = Version(parsing: token.dropLast()) { return .from(v) }
         if let v = Version(parsing: token) { return .exactly(v) }
         return .branch(token)
+    }
+
+    /// Why a target name from a trailer cannot name a branch (git's ref-name rules, and no
+    /// full `refs/...` name: a trailer names a branch, never another kind of ref), or nil.
+    static func branchNameProblem(_ name: String) -> String? {
+        if let problem = RefName.problem(name) { return problem }
+        if name.hasPrefix("refs/") { return "names a ref, not a branch" }
+        return nil
     }
 
     /// True when a scope sends the commit to `target`.
