@@ -98,15 +98,6 @@ extension Repository {
         return try call("git_graph_descendant_of") { git_graph_descendant_of(pointer, &a, &b) } == 1
     }
 
-    /// True when `name` (a full name: `refs/heads/...`) is one git accepts for a reference.
-    /// Wraps `git_reference_name_is_valid`.
-    public static func isValidReferenceName(_ name: String) -> Bool {
-        libgit2Initialized()
-        var valid: Int32 = 0
-        guard git_reference_name_is_valid(&valid, name) == 0 else { git_error_clear(); return false }
-        return valid == 1
-    }
-
     /// The identity git would write as a commit's committer: `GIT_COMMITTER_NAME` and
     /// `GIT_COMMITTER_EMAIL`, else `user.name` and `user.email` (each falling back as git's
     /// do: `GIT_AUTHOR_*` is not read for a committer), at `GIT_COMMITTER_DATE` when set,

@@ -47,11 +47,10 @@ public struct BranchTemplate: Sendable, Equatable {
         if let missing = Self.fields.first(where: { name.contains("{\($0)}") }) {
             throw BackportError.invalidInput("--branch '\(text)': {\(missing)} names one pull request or commit; it makes a branch per unit (--per-unit)")
         }
-        let ref = "refs/heads/" + name
-        guard !name.hasPrefix("-"), Repository.isValidReferenceName(ref) else {
-            throw BackportError.invalidInput("--branch '\(text)' gives '\(PathCoding.displayed(name))' for \(target.name), which is not a valid branch name")
+        if let problem = RefName.problem(name) {
+            throw BackportError.invalidInput("--branch '\(text)' gives '\(PathCoding.displayed(name))' for \(target.name), which is not a valid branch name: \(problem)")
         }
-        return (name, ref)
+        return (name, "refs/heads/" + name)
     }
 
     /// `2026-11-28`, in the local time zone (as `date --rfc-3339=date` prints it).
