@@ -442,4 +442,41 @@ struct ApplyTests {
         #expect(dry.stdout.contains("would be created with 2 commits"))
         #expect(try f.git("show-ref") == refs)
     }
+
+    @Test("Ctrl-C at any moment of apply: the branch is absent or complete, no lock or temporary file is left, the repository is sound")
+    func interrupted() throws {
+        let f = try Fixture()
+        for i in 1...30 { try f.write("f\(i).txt", Fixture.lines("f\(i)", 20)) }
+        try f.commit("initial")
+        try f.git("branch", "release/1.0")
+        for i in 1...30 {
+            try f.edit("f\(i).txt", line: 3, to: "fixed \(i)")
+            try f.commit("fix \(i)\n\nBackport-To: 1.0")
+        }
+        var complete: String?
+        for attempt in 0..<12 {
+            try? f.git("branch", "-D", "backport/release/1.0")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["apply", "--onto", "1.0"]
+            process.currentDirectoryURL = URL(fileURLWithPath: f.path)
+            process.environment = ProcessInfo.processInfo.environment.merging(Fixture.gitEnvironment) { $1 }
+                .merging(["GIT_COMMITTER_DATE": "1800000000 +0000"]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(useconds_t(attempt * 15_000))
+            kill(process.processIdentifier, attempt % 2 == 0 ? SIGINT : SIGTERM)
+            process.waitUntilExit()
+            let leftovers = FileManager.default.enumerator(atPath: f.path + "/.git")!.compactMap { $0 as? String }
+                .filter { $0.hasSuffix(".lock") || $0.contains("tmp_obj") || $0.contains("tmp_object") }
+            #expect(leftovers.isEmpty, "\(leftovers)")
+            #expect((try? f.git("fsck", "--no-dangling")) != nil)
+            if let head = try? f.git("rev-parse", "--verify", "-q", "backport/release/1.0") {
+                // Complete: the same commits every time (fixed dates), all 30.
+                #expect(try f.git("rev-list", "--count", "release/1.0..backport/release/1.0") == "30")
+                if let complete { #expect(head == complete) } else { complete = head }
+            }
+        }
+    }
 }

@@ -44,7 +44,11 @@ public struct Applier {
         // Known before anything is picked: nothing is written for a bad name, a missing
         // identity or a repository that cannot be written.
         let committer = try identity(options)
-        if !options.dryRun { try checkWritable() }
+        if !options.dryRun {
+            try checkWritable()
+            // From here, Ctrl-C waits for an object or a branch being written.
+            Interruption.install()
+        }
         let applications: [TargetApplication]
         let plan: Plan
         if template.isPerUnit {
@@ -261,8 +265,10 @@ public struct Applier {
         }
         do {
             let count = picks.filter(\.applied).count
-            try repository.updateReference(destination.ref, to: head, expecting: destination.old, identity: committer,
-                                           message: "backport: apply \(count) pick\(count == 1 ? "" : "s") onto \(destination.target.name)")
+            try Interruption.critical {
+                try repository.updateReference(destination.ref, to: head, expecting: destination.old, identity: committer,
+                                               message: "backport: apply \(count) pick\(count == 1 ? "" : "s") onto \(destination.target.name)")
+            }
             application.newHead = head
         } catch Repository.ReferenceUpdateError.changed {
             application.status = .failed
@@ -300,7 +306,10 @@ public struct Applier {
     /// Writes the commit of a pick: the original's author and author date, `committer` now.
     private func commit(_ original: OID, tree: OID, parent: OID, message: (bytes: [UInt8], encoding: String?),
                         committer: Signature) throws -> OID {
-        try repository.createCommit(tree: tree, parents: [parent], author: repository.commit(original).author, committer: committer,
-                                    message: message.bytes, encoding: message.encoding)
+        let author = try repository.commit(original).author
+        return try Interruption.critical {
+            try repository.createCommit(tree: tree, parents: [parent], author: author, committer: committer,
+                                        message: message.bytes, encoding: message.encoding)
+        }
     }
 }

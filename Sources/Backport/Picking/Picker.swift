@@ -134,6 +134,12 @@ final class Picker {
 
     /// Merges the fix's change into `input.onto`, writing merged objects to `store`.
     func pick(_ input: PickInput, writingTo store: ObjectStore) throws -> PickOutput {
+        // Objects written into the repository are never left half-written by Ctrl-C.
+        guard store == .memory else { return try Interruption.critical { try merge(input, writingTo: store) } }
+        return try merge(input, writingTo: store)
+    }
+
+    private func merge(_ input: PickInput, writingTo store: ObjectStore) throws -> PickOutput {
         let handle = try handle(store)
         try useAttributes(of: input.attributes, on: handle)
         let repository = handle.repository

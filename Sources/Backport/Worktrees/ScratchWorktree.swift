@@ -95,7 +95,7 @@ final class ScratchWorktrees: @unchecked Sendable {
     private let lock = NSLock()
     private var live: [ScratchWorktree] = []
     private var made = 0
-    private var signalSources: [DispatchSourceSignal] = []
+    private var interruptToken: Int?
     let gitDirectory: String
     let run = ScratchRun.current
 
@@ -127,21 +127,14 @@ final class ScratchWorktrees: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: run.folder)
     }
 
-    /// Ctrl-C and SIGTERM remove this run's worktrees, then end the process as the signal
-    /// would (exit status 128 + the signal).
+    /// Ctrl-C and SIGTERM stop the verify commands and remove this run's worktrees, then
+    /// end the process as the signal would (``Interruption``).
     private func installSignalHandlers() {
         lock.withLock {
-            guard signalSources.isEmpty else { return }
-            for signalNumber in [SIGINT, SIGTERM] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-                source.setEventHandler { [weak self] in
-                    Verifier.stopAll()
-                    self?.removeAll()
-                    exit(128 + signalNumber)
-                }
-                source.resume()
-                signalSources.append(source)
+            guard interruptToken == nil else { return }
+            interruptToken = Interruption.onInterrupt { [weak self] in
+                Verifier.stopAll()
+                self?.removeAll()
             }
         }
     }
