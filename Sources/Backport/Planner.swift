@@ -155,6 +155,8 @@ public struct Planner {
         let gitDirectory = repository.gitDirectory
         let renames = try RenameOptions(config: repository.config())
         let similarity = SimilarityCache()
+        let adaptation = AdaptationCache()
+        let signals = settings.signals
         let style = try options.conflictStyle ?? Self.conflictStyle(repository.config())
         // Scratch worktrees that runs killed with SIGKILL left go first (a listing, nothing
         // more, when there are none); then this run's, for --verify.
@@ -173,7 +175,7 @@ public struct Planner {
                     let picker = Picker(gitDirectory: gitDirectory, renames: renames, pathByPath: options.fastPath, similarity: similarity)
                     let targetRun = try TargetRun(picker: picker, target: targets[run.target], history: histories[run.target],
                                                   stacked: !options.independent, conflictStyle: style, keepDetails: options.keepDetails,
-                                                  verification: verification)
+                                                  verification: verification, signals: signals, adaptation: adaptation)
                     return try targetRun.run(Array(perTargetWork[run.target][run.candidates]), onResult: counter.advance)
                 }
             }

@@ -44,10 +44,23 @@ final class TargetRun {
     private var worktree: ScratchWorktree?
     /// The last merge's output (for the verification step).
     private var lastMerge: PickOutput?
+    /// The last merge's input (for the adaptation signals).
+    private var lastInput: PickInput?
+    /// The adaptation signals this run looks for (`backport.signals`).
+    private let signals: Set<Signal>
+    /// What the signals read, shared by every target's run.
+    private let adaptation: AdaptationCache
+    /// The identifiers of the target tip's tree, indexed when a fix first needs them.
+    private var tipIdentifiers: Set<String>?
+    /// Earlier candidates of this run that were not clean, with the lines they add.
+    private var unapplied: [DependsOnUnapplied.Unapplied] = []
 
     init(picker: Picker, target: Target, history: TargetHistory, stacked: Bool,
-         conflictStyle: TextMerge.Style = .merge, keepDetails: Bool = false, verification: Verification? = nil) throws {
+         conflictStyle: TextMerge.Style = .merge, keepDetails: Bool = false, verification: Verification? = nil,
+         signals: Set<Signal> = Set(Signal.allCases), adaptation: AdaptationCache = AdaptationCache()) throws {
         self.verification = verification
+        self.signals = signals
+        self.adaptation = adaptation
         self.picker = picker
         self.target = target
         self.history = history
@@ -79,6 +92,7 @@ final class TargetRun {
          ("looking for the same subject and author", sameSubject),
          ("following its Fixes: trailers", culprits),
          ("merging", merge),
+         ("looking for adaptation signals", adaptationSignals),
          ("verifying", verify)]
     }
 
@@ -114,6 +128,17 @@ final class TargetRun {
             }
         }
         switch outcome {
+        case .conflicted, .needsAdaptation:
+            if let merge, let lastInput, let changes = try? candidate.change.changes(picker.repository()),
+               let repository = try? picker.repository() {
+                let evidence = PickEvidence(repository: repository, cache: adaptation, candidate: candidate, input: lastInput,
+                                            output: merge, targetName: target.name, fixChanges: changes)
+                unapplied.append(.init(commit: candidate.commit, outcome: outcome, added: DependsOnUnapplied.addedLines(evidence)))
+            }
+        default:
+            break
+        }
+        switch outcome {
         case .clean:
             tree = merge!.tree
             carried.insert(id)
@@ -142,15 +167,21 @@ final class TargetRun {
         // The deciding reason first (for outcomes a finding decides), then the others.
         if let reason = findings.first(where: { OutcomePolicy.outcome(of: $0) == outcome && $0.reason != nil })?.reason {
             reasons.append(reason)
+        } else if outcome == .needsAdaptation {
+            let clean = merge?.tree != nil
+            reasons += findings.filter { OutcomePolicy.isDeciding($0, mergedCleanly: clean) }.compactMap(\.reason)
         }
         reasons += findings.compactMap { finding in
             switch finding {
             case .fixesReached(let r), .note(let r): return r
+            case .signal(let r): return reasons.contains(r) ? nil : r
             default: return nil
             }
         }
-        return PickResult(commit: id, target: target.name, outcome: outcome, reasons: reasons, conflicts: conflicts, tree: tree,
-                          detail: detail)
+        var result = PickResult(commit: id, target: target.name, outcome: outcome, reasons: reasons, conflicts: conflicts, tree: tree,
+                                detail: detail)
+        result.mergedTree = merge?.tree
+        return result
     }
 
     /// A reason for a step that could not be done, naming what and where.
@@ -228,8 +259,9 @@ final class TargetRun {
             attributes: currentTree, fixChanges: try candidate.change.changes(repository))
         let output = try picker.pick(input, writingTo: .memory)
         lastMerge = output
+        lastInput = input
         var findings: [Finding] = [.merged(output)]
-        for (fixPath, targetPath) in output.renamedPaths {
+        for (fixPath, targetPath) in output.renamedPaths where signals.contains(.renamedPath) {
             findings.append(.note(Reason(.renamedPath, "\(fixPath) is \(targetPath) on \(target.name) (rename detection)")))
         }
         // A file the target does not have: where its content went, if anywhere (looked for
@@ -251,6 +283,63 @@ final class TargetRun {
             findings.append(.note(note))
         }
         return findings
+    }
+
+    /// The adaptation signals on the last merge (Sources/Backport/Adaptation): what fired,
+    /// for ``OutcomePolicy`` to weigh. `restructured`, `missing-file` and `prerequisite`
+    /// look only at picks that conflict (on a clean one the code it edits is there).
+    private func adaptationSignals(_ candidate: CandidateWork) throws -> [Finding] {
+        guard !signals.isEmpty, let output = lastMerge, let input = lastInput, output.tree != currentTree else { return [] }
+        let repository = try picker.repository()
+        let evidence = PickEvidence(repository: repository, cache: adaptation, candidate: candidate, input: input, output: output,
+                                    targetName: target.name, fixChanges: try candidate.change.changes(repository))
+        let conflicted = output.tree == nil
+        var reasons: [Reason] = []
+        if conflicted, signals.contains(.missingFile) {
+            reasons += MissingFile().examine(evidence) { contentElsewhere[$0] }
+        }
+        if conflicted, signals.contains(.restructured) {
+            reasons += try Trace.accumulate("signal restructured") { try Restructured().examine(evidence) }
+        }
+        if signals.contains(.missingSymbol) {
+            reasons += try Trace.accumulate("signal missing-symbol") {
+                try MissingSymbol().examine(evidence, targetIndex: { try targetIdentifiers(repository) },
+                                            stackedFiles: { try stackedFiles(repository) })
+            }
+        }
+        if conflicted, signals.contains(.prerequisite) {
+            reasons += try Trace.accumulate("signal prerequisite") {
+                try Prerequisite().examine(evidence, targetTip: target.branch.tip) { commit in
+                    if history.carrier(of: commit) != nil { return true }
+                    return try history.equivalent(to: CommitChange(repository.commit(commit)), in: repository) != nil
+                }
+            }
+        }
+        if signals.contains(.dependsOnUnapplied) {
+            reasons += try DependsOnUnapplied().examine(evidence, earlier: unapplied)
+        }
+        return reasons.map { .signal($0) }
+    }
+
+    /// The identifiers of every text file of the target tip's tree, indexed once per run
+    /// from the per-blob sets of ``AdaptationCache``.
+    private func targetIdentifiers(_ repository: Repository) throws -> Set<String> {
+        if let tipIdentifiers { return tipIdentifiers }
+        var index = Set<String>()
+        try Trace.accumulate("indexing the target's identifiers") {
+            for change in try repository.changes(from: nil, to: tipTree) {
+                guard let entry = change.new, entry.isRegularFile else { continue }
+                index.formUnion(adaptation.identifiers(of: entry.blob, in: repository))
+            }
+        }
+        tipIdentifiers = index
+        return index
+    }
+
+    /// The files earlier stacked picks changed on the tree picked onto (not in the tip's index).
+    private func stackedFiles(_ repository: Repository) throws -> [TreeEntry] {
+        guard currentTree != tipTree else { return [] }
+        return try repository.changes(from: tipTree, to: currentTree).compactMap { $0.new?.isRegularFile == true ? $0.new : nil }
     }
 
     /// The project's own check (`--verify`) on a clean pick's result, in this run's

@@ -37,6 +37,8 @@ public struct Settings: Sendable, Equatable {
     /// A `backport.verify` that the repository's committed `.backportconfig` sets: run only
     /// with `--trust-repo-config` (a pull request must never choose a command a bot runs).
     public var committedVerify: String?
+    /// The adaptation signals `plan` looks for (`backport.signals`); all by default.
+    public var signals: Set<Signal> = Set(Signal.allCases)
     /// Problems with the configuration that do not stop a run (an unknown key), one line each.
     public var warnings: [String] = []
 
@@ -107,6 +109,12 @@ public struct Settings: Sendable, Equatable {
             }
             settings.maxAge = parsed.count == 0 ? nil : parsed
         }
+        if let list = try strings("backport.signals") {
+            guard let parsed = Signal.parseList(list.joined(separator: ",")) else {
+                throw BackportError.invalidInput("backport.signals '\(list.joined(separator: ","))': expected all, none, or some of \(Signal.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            settings.signals = parsed
+        }
         if let keys = try strings("backport.trailer") { settings.backportKeys = defaultBackportKeys + keys }
         settings.branchTemplates = try strings("backport.branchTemplate") ?? []
         if let addresses = try strings("backport.stableAddress") { settings.stableAddresses = addresses }
@@ -118,7 +126,7 @@ public struct Settings: Sendable, Equatable {
     /// The `backport.*` keys there are (Docs/configuration.md).
     static let knownKeys: Set<String> = ["backport.source", "backport.remote", "backport.target", "backport.exclude",
                                          "backport.maxage", "backport.marker", "backport.verify", "backport.trailer",
-                                         "backport.branchtemplate", "backport.stableaddress"]
+                                         "backport.branchtemplate", "backport.stableaddress", "backport.signals"]
 
     /// The repository's own configuration, which the tool does not trust: `.backportconfig`
     /// in the working tree when it is a regular file there (not a link, not a pipe), else

@@ -1,0 +1,55 @@
+import Git
+
+/// `restructured`: the code the fix edits is largely absent on the target. For each hunk of
+/// each file the fix modifies, the significant lines of its old side (the lines it removes
+/// and the context around them, ``SignificantLine``) are looked for in the target's version
+/// of the file; when less than ``threshold`` of them are there, the fix was written
+/// against code the target does not have.
+///
+/// Files the target lacks are `missing-file`'s, not counted here. Line sets are kept per
+/// blob id (``AdaptationCache``), so a target file is read once for every fix and target.
+struct Restructured {
+    /// The share of the old side's lines found on the target below which the signal fires.
+    var threshold = 0.5
+    /// Fewer significant old lines than this prove nothing (a one-line fix in a small file).
+    var minimumLines = 4
+
+    /// What was measured: lines looked for, lines found, by file.
+    struct Measure {
+        var total = 0
+        var found = 0
+        var files: [(path: String, found: Int, total: Int)] = []
+        var share: Double { total == 0 ? 1 : Double(found) / Double(total) }
+    }
+
+    func measure(_ evidence: PickEvidence) throws -> Measure {
+        var measure = Measure()
+        for (path, hunks) in evidence.modifiedFiles where !hunks.isEmpty {
+            guard let target = try evidence.targetFile(of: path) else { continue }
+            let present = evidence.cache.lines(of: target.blob, in: evidence.repository)
+            var found = 0, total = 0
+            for hunk in hunks {
+                for line in hunk.oldLines {
+                    guard let significant = SignificantLine.normalize(line) else { continue }
+                    total += 1
+                    if present.contains(significant) { found += 1 }
+                }
+            }
+            guard total > 0 else { continue }
+            measure.total += total
+            measure.found += found
+            measure.files.append((path, found, total))
+        }
+        return measure
+    }
+
+    func examine(_ evidence: PickEvidence) throws -> [Reason] {
+        let measure = try measure(evidence)
+        guard measure.total >= minimumLines, measure.share < threshold else { return [] }
+        let files = measure.files.sorted { Double($0.found) / Double($0.total) < Double($1.found) / Double($1.total) }
+            .prefix(3).map { "\(evidence.targetPath(of: $0.path)) \($0.found)/\($0.total)" }.joined(separator: ", ")
+        let percent = Int((measure.share * 100).rounded())
+        return [Reason(.restructured,
+            "only \(measure.found) of the \(measure.total) lines the fix edits or sits beside (\(percent)%) are in \(evidence.targetName)'s files (\(files)): the code it changes was rewritten there")]
+    }
+}

@@ -1,0 +1,95 @@
+import CLibGit2
+
+/// One hunk of a file's line diff: the old side as the fix's base has it (context and
+/// removed lines, in order) and the lines it adds.
+public struct LineHunk: Sendable, Hashable {
+    /// The hunk's first line in the old file (1-based) and how many old lines it spans.
+    public let oldStart: Int
+    public let oldCount: Int
+    /// The hunk's first line in the new file (1-based) and how many new lines it spans.
+    public let newStart: Int
+    public let newCount: Int
+    /// The old side, in order: context lines and removed lines, without line ends.
+    public let oldLines: [String]
+    /// Which of `oldLines` the change removes (the others are context).
+    public let removed: [Bool]
+    /// The lines the change adds, in order, without line ends.
+    public let added: [String]
+}
+
+extension Repository {
+    /// The line diff of two blobs (nil: an empty file), as `git diff -U<context>` shows it.
+    /// Binary blobs give no hunks. Wraps `git_patch_from_blobs` and `git_patch_get_line_in_hunk`.
+    public func lineHunks(from old: OID?, to new: OID?, context: Int = 3) throws -> [LineHunk] {
+        var options = git_diff_options()
+        try call("git_diff_options_init") { git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)) }
+        options.context_lines = UInt32(context)
+        return try withOptionalBlob(old) { oldBlob in
+            try withOptionalBlob(new) { newBlob in
+                var patch: OpaquePointer?
+                try call("git_patch_from_blobs") { git_patch_from_blobs(&patch, oldBlob, nil, newBlob, nil, &options) }
+                defer { git_patch_free(patch) }
+                var hunks: [LineHunk] = []
+                for h in 0..<git_patch_num_hunks(patch) {
+                    var hunk: UnsafePointer<git_diff_hunk>?
+                    var lineCount = 0
+                    try call("git_patch_get_hunk") { git_patch_get_hunk(&hunk, &lineCount, patch, h) }
+                    var oldLines: [String] = [], removed: [Bool] = [], added: [String] = []
+                    for l in 0..<lineCount {
+                        var line: UnsafePointer<git_diff_line>?
+                        try call("git_patch_get_line_in_hunk") { git_patch_get_line_in_hunk(&line, patch, h, l) }
+                        guard let line else { continue }
+                        var text = line.pointee.content.map {
+                            String(decoding: UnsafeRawBufferPointer(start: $0, count: line.pointee.content_len), as: UTF8.self)
+                        } ?? ""
+                        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+                        switch UInt8(bitPattern: line.pointee.origin) {
+                        case UInt8(ascii: " "): oldLines.append(text); removed.append(false)
+                        case UInt8(ascii: "-"): oldLines.append(text); removed.append(true)
+                        case UInt8(ascii: "+"): added.append(text)
+                        default: break
+                        }
+                    }
+                    let header = hunk!.pointee
+                    hunks.append(LineHunk(oldStart: Int(header.old_start), oldCount: Int(header.old_lines),
+                                          newStart: Int(header.new_start), newCount: Int(header.new_lines),
+                                          oldLines: oldLines, removed: removed, added: added))
+                }
+                return hunks
+            }
+        }
+    }
+
+    /// The best common ancestor of two commits, or nil when they have none. Wraps
+    /// `git_merge_base`.
+    public func mergeBase(_ a: OID, _ b: OID) throws -> OID? {
+        var out = git_oid()
+        var rawA = a.raw, rawB = b.raw
+        let status = git_merge_base(&out, pointer, &rawA, &rawB)
+        if status == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
+        if status < 0 { throw lastError(code: status, function: "git_merge_base") }
+        return OID(out)
+    }
+
+    /// Who last changed lines `lines` (1-based, inclusive) of `path` as of commit `newest`,
+    /// looking no further back than `oldest` (lines older than it are blamed on it): one
+    /// entry per run of lines with the commit that last changed them. Wraps `git_blame_file`.
+    public func blame(path: String, newest: OID, oldest: OID?, lines: ClosedRange<Int>) throws -> [(lines: ClosedRange<Int>, commit: OID, boundary: Bool)] {
+        var options = git_blame_options()
+        try call("git_blame_options_init") { git_blame_options_init(&options, UInt32(GIT_BLAME_OPTIONS_VERSION)) }
+        options.newest_commit = newest.raw
+        if let oldest { options.oldest_commit = oldest.raw }
+        options.min_line = lines.lowerBound
+        options.max_line = lines.upperBound
+        var blame: OpaquePointer?
+        try call("git_blame_file") { PathCoding.withCString(path) { git_blame_file(&blame, pointer, $0, &options) } }
+        defer { git_blame_free(blame) }
+        var result: [(lines: ClosedRange<Int>, commit: OID, boundary: Bool)] = []
+        for i in 0..<git_blame_get_hunk_count(blame) {
+            guard let hunk = git_blame_get_hunk_byindex(blame, i), hunk.pointee.lines_in_hunk > 0 else { continue }
+            let start = Int(hunk.pointee.final_start_line_number)
+            result.append((start...(start + Int(hunk.pointee.lines_in_hunk) - 1), OID(hunk.pointee.final_commit_id), hunk.pointee.boundary != 0))
+        }
+        return result
+    }
+}
