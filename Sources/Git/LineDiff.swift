@@ -93,3 +93,57 @@ extension Repository {
         return result
     }
 }
+
+extension Repository {
+    /// The non-merge commits reachable from `tip` and not from `hidden` that change the
+    /// file at `path` (against their first parent), newest first, each with the file's blob
+    /// before and after (nil where it is absent). Walks at most `limit` commits.
+    ///
+    /// A path-limited `git log` over a range: `git_revwalk` (by time) and
+    /// `git_tree_entry_bypath` on each commit's and its parent's tree; unlike
+    /// `git_blame_file` it diffs nothing, so it costs about a tree lookup per commit.
+    public func fileHistory(path: String, from tip: OID, hiding hidden: [OID], limit: Int = 5_000) throws
+        -> [(commit: OID, old: OID?, new: OID?)] {
+        var walker: OpaquePointer?
+        try call("git_revwalk_new") { git_revwalk_new(&walker, pointer) }
+        defer { git_revwalk_free(walker) }
+        try call("git_revwalk_sorting") { git_revwalk_sorting(walker, GIT_SORT_TIME.rawValue) }
+        var raw = tip.raw
+        try call("git_revwalk_push") { git_revwalk_push(walker, &raw) }
+        for hide in hidden {
+            var r = hide.raw
+            try call("git_revwalk_hide") { git_revwalk_hide(walker, &r) }
+        }
+        func blob(_ commit: OpaquePointer) throws -> OID? {
+            var tree: OpaquePointer?
+            try call("git_commit_tree") { git_commit_tree(&tree, commit) }
+            defer { git_tree_free(tree) }
+            var entry: OpaquePointer?
+            let status = PathCoding.withCString(path) { git_tree_entry_bypath(&entry, tree, $0) }
+            if status == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
+            if status < 0 { throw lastError(code: status, function: "git_tree_entry_bypath") }
+            defer { git_tree_entry_free(entry) }
+            return OID(git_tree_entry_id(entry)!)
+        }
+        var result: [(commit: OID, old: OID?, new: OID?)] = []
+        var next = git_oid()
+        var walked = 0
+        while walked < limit {
+            let status = git_revwalk_next(&next, walker)
+            if status == GIT_ITEROVER.rawValue { git_error_clear(); break }
+            if status < 0 { throw lastError(code: status, function: "git_revwalk_next") }
+            walked += 1
+            var commit: OpaquePointer?
+            try call("git_commit_lookup") { git_commit_lookup(&commit, pointer, &next) }
+            defer { git_commit_free(commit) }
+            guard git_commit_parentcount(commit) == 1 else { continue }
+            var parent: OpaquePointer?
+            try call("git_commit_parent") { git_commit_parent(&parent, commit, 0) }
+            defer { git_commit_free(parent) }
+            // Same tree entry for the path's folder chain: compare the blobs.
+            let new = try blob(commit!), old = try blob(parent!)
+            if new != old { result.append((OID(next), old, new)) }
+        }
+        return result
+    }
+}

@@ -26,6 +26,9 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only backports after this revision, or committed since this date.", valueName: "rev|date"))
     var since: String?
 
+    @Flag(name: .long, help: "Only the target's first-parent line (default: every commit it reaches, pull requests' commits too).")
+    var firstParent = false
+
     @Option(name: .long, help: "Output: text or json.")
     var format: ReportFormat = .text
 
@@ -45,6 +48,7 @@ struct ReplayCommand: ParsableCommand {
             var options = ReplayOptions(onto: onto)
             options.last = last
             options.since = since
+            options.firstParent = firstParent
             let progress = ProgressLine(title: "Replaying backports")
             options.progress = { done in progress?.update(done, of: last ?? done) }
             let report = try Replayer(repository: repository, settings: try branches.settings(for: repository)).replay(options)

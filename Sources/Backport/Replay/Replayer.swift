@@ -9,6 +9,9 @@ public struct ReplayOptions: Sendable {
     public var last: Int?
     /// Only backports after this revision, or made after this date (`--since`).
     public var since: String?
+    /// Only the target's first-parent line (`--first-parent`); otherwise every commit it
+    /// reaches, newest first, so the commits of merged pull requests count too.
+    public var firstParent = false
     /// Called with how many backports are done, for a progress line.
     public var progress: (@Sendable (Int) -> Void)?
 
@@ -46,12 +49,14 @@ public struct Replayer {
         let picker = Picker(gitDirectory: repository.gitDirectory, renames: try RenameOptions(config: repository.config()))
         let adaptation = AdaptationCache()
         var replayed: [ReplayedBackport] = []
-        var next: OID? = tip
-        while let id = next {
-            if case .revision(let stop) = since, stop == id { break }
+        let hidden: [OID] = if case .revision(let stop) = since { [stop] } else { [] }
+        let order = try Trace.measure("walking the target") {
+            options.firstParent ? try firstParentLine(from: tip, hiding: hidden.first)
+                : try repository.walk(from: [tip], hiding: hidden).reversed()
+        }
+        for id in order {
             let commit = try repository.commit(id)
-            if case .time(let after) = since, commit.time < after { break }
-            next = commit.parents.first
+            if case .time(let after) = since, commit.time < after { continue }
             guard commit.parents.count == 1, let parent = commit.parents.first,
                   let upstream = try self.upstream(of: commit), upstream.parents.count == 1 else { continue }
             let target = Target(branch: Branch(name: refName, shortName: options.onto, isRemote: refName.hasPrefix("refs/remotes/"), tip: parent),
@@ -66,7 +71,19 @@ public struct Replayer {
             options.progress?(replayed.count)
             if let last = options.last, replayed.count >= last { break }
         }
+        Trace.report()
         return ReplayReport(target: options.onto, head: tip, backports: replayed)
+    }
+
+    /// The commits of the first-parent line from `tip`, newest first, down to `stop`.
+    private func firstParentLine(from tip: OID, hiding stop: OID?) throws -> [OID] {
+        var line: [OID] = []
+        var next: OID? = tip
+        while let id = next, id != stop {
+            line.append(id)
+            next = try repository.commit(id).parents.first
+        }
+        return line
     }
 
     /// The upstream commit B's marker names, when this repository has it (the first that
@@ -111,7 +128,7 @@ public struct Replayer {
 
     /// Jaccard similarity of two multisets: the sum of the smaller counts over the sum of
     /// the larger (1 when both are empty).
-    static func jaccard(_ a: [String: Int], _ b: [String: Int]) -> Double {
+    public static func jaccard(_ a: [String: Int], _ b: [String: Int]) -> Double {
         var common = 0, all = 0
         for key in Set(a.keys).union(b.keys) {
             let x = a[key] ?? 0, y = b[key] ?? 0
