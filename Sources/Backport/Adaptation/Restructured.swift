@@ -52,4 +52,19 @@ struct Restructured {
         return [Reason(.restructured,
             "only \(measure.found) of the \(measure.total) lines the fix edits or sits beside (\(percent)%) are in \(evidence.targetName)'s files (\(files)): the code it changes was rewritten there")]
     }
+
+    /// How many lines the conflict regions of a marked-up file hold on the target's side
+    /// and on the fix's (`<<<<<<<` to `|||||||` or `=======`, and `=======` to `>>>>>>>`).
+    static func conflictSides(_ text: [UInt8]) -> (target: Int, fix: Int) {
+        var target = 0, fix = 0
+        var side = 0  // 0 outside, 1 target, 2 base, 3 fix
+        for line in text.split(separator: 0x0a, omittingEmptySubsequences: false) {
+            if line.starts(with: "<<<<<<<".utf8) { side = 1; continue }
+            if line.starts(with: "|||||||".utf8), side == 1 { side = 2; continue }
+            if line.starts(with: "=======".utf8), side == 1 || side == 2 { side = 3; continue }
+            if line.starts(with: ">>>>>>>".utf8), side == 3 { side = 0; continue }
+            if side == 1 { target += 1 } else if side == 3 { fix += 1 }
+        }
+        return (target, fix)
+    }
 }

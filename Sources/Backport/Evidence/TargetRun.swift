@@ -52,6 +52,9 @@ final class TargetRun {
     private let adaptation: AdaptationCache
     /// The identifiers of the target tip's tree, indexed when a fix first needs them.
     private var tipIdentifiers: Set<String>?
+    /// The raw measures behind the last pick's signals (lines found, conflict sizes...), for
+    /// `replay` to report beside its grading, so thresholds can be tuned on real history.
+    private(set) var lastMeasures: [String: Double] = [:]
     /// Earlier candidates of this run that were not clean, with the lines they add.
     private var unapplied: [DependsOnUnapplied.Unapplied] = []
 
@@ -295,6 +298,22 @@ final class TargetRun {
                                     targetName: target.name, fixChanges: try candidate.change.changes(repository))
         let conflicted = output.tree == nil
         var reasons: [Reason] = []
+        lastMeasures = [:]
+        if conflicted {
+            let measure = try Restructured().measure(evidence)
+            var sides = (target: 0, fix: 0)
+            for conflict in output.conflicts { if let text = conflict.mergedText {
+                let s = Restructured.conflictSides(text)
+                sides.target += s.target
+                sides.fix += s.fix
+            } }
+            let changed = evidence.modifiedFiles.flatMap(\.hunks).map { $0.added.count + $0.removed.filter { $0 }.count }.reduce(0, +)
+            lastMeasures = ["linesFound": Double(measure.found), "linesLookedFor": Double(measure.total),
+                            "conflictTargetLines": Double(sides.target), "conflictFixLines": Double(sides.fix),
+                            "fixChangedLines": Double(changed), "fixFiles": Double(evidence.fixChanges.count),
+                            "conflictedFiles": Double(output.conflicts.count),
+                            "missingFiles": Double(output.conflicts.filter { $0.kind == .deleteModify }.count)]
+        }
         if conflicted, signals.contains(.missingFile) {
             reasons += MissingFile().examine(evidence) { contentElsewhere[$0] }
         }

@@ -47,6 +47,10 @@ public struct ReplayedBackport: Codable, Sendable {
     /// Jaccard similarity of the lines B and U add (1 for as-is).
     public var similarity: Double
     public var reasons: [Reason]
+    /// The raw measures behind the signals on a conflicted pick (`linesFound` of
+    /// `linesLookedFor`, `conflictTargetLines`, `conflictFixLines`, `fixChangedLines`...),
+    /// to tune the thresholds on a project's own history.
+    public var measures: [String: Double] = [:]
 }
 
 /// The confusion table and the measures of `needs-adaptation` against what maintainers did.

@@ -67,7 +67,9 @@ public struct Replayer {
             let run = try TargetRun(picker: picker, target: target, history: TargetHistory([]), stacked: false,
                                     signals: settings.signals, adaptation: adaptation)
             guard let result = try run.run([work]).first else { continue }
-            replayed.append(try grade(backport: commit, upstream: upstream, result: result, adaptation: adaptation))
+            var graded = try grade(backport: commit, upstream: upstream, result: result, adaptation: adaptation)
+            graded.measures = run.lastMeasures
+            replayed.append(graded)
             options.progress?(replayed.count)
             if let last = options.last, replayed.count >= last { break }
         }
