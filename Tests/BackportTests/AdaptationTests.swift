@@ -51,6 +51,23 @@ struct AdaptationTests {
         #expect(result.conflicts.map(\.kind) == [.deleteModify])
     }
 
+    @Test("missing-file is not said when the missing file is a small part of the fix (dropped, not reworked)")
+    func smallMissingPart() throws {
+        let f = try baseFixture()
+        try f.git("checkout", "-q", "release/1.0")
+        try f.git("rm", "-q", "b.txt")
+        try f.commit("drop b")
+        try f.git("checkout", "-q", "main")
+        for line in 1...20 { try f.edit("a.txt", line: line, to: "fixed a \(line)") }
+        try f.edit("b.txt", line: 4, to: "fixed b 4")
+        try f.commit("fix a and b\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("fix a and b", on: "release/1.0"))
+        // 2 of the 42 lines it changes are in b.txt (under 5%).
+        #expect(result.outcome == .conflicted)
+        #expect(!Self.codes(result).contains(.missingFile))
+        #expect(result.conflicts.map(\.kind) == [.deleteModify])
+    }
+
     @Test("missing-file is not said of a file the target renamed: the pick follows it")
     func renamedIsNotMissing() throws {
         let f = try baseFixture()
@@ -192,7 +209,7 @@ struct AdaptationTests {
     @Test("prerequisite: a conflict names the main-only commit that changed the lines, oldest first")
     func prerequisite() throws {
         let f = try baseFixture()
-        for line in 5...7 { try f.edit("a.txt", line: line, to: "header \(line) (relicensed)") }
+        try f.edit("a.txt", line: 6, to: "header 6 (relicensed)")
         let header = try f.commit("license header")
         try f.edit("a.txt", line: 6, to: "header 6 (relicensed, fixed)")
         try f.commit("fix the header\n\nBackport-To: 1.0")

@@ -309,6 +309,9 @@ final class TargetRun {
             } }
             let changed = evidence.modifiedFiles.flatMap(\.hunks).map { $0.added.count + $0.removed.filter { $0 }.count }.reduce(0, +)
             lastMeasures = ["linesFound": Double(measure.found), "linesLookedFor": Double(measure.total),
+                            "conflictedLinesFound": Double(measure.conflictedFound),
+                            "conflictedLinesLookedFor": Double(measure.conflictedTotal),
+                            "hunks": Double(measure.hunks), "lostHunks": Double(measure.lostHunks),
                             "conflictTargetLines": Double(sides.target), "conflictFixLines": Double(sides.fix),
                             "fixChangedLines": Double(changed), "fixFiles": Double(evidence.fixChanges.count),
                             "conflictedFiles": Double(output.conflicts.count),
