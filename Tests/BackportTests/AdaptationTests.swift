@@ -190,6 +190,24 @@ struct AdaptationTests {
         #expect(!Self.codes(result).contains(.missingSymbol))
     }
 
+    @Test("missing-symbol does not read data files: a YAML key the target lacks is no symbol")
+    func dataFileKey() throws {
+        let f = try Self.codeFixture()
+        try f.write("ci/release.yml", "jobs:\n  build:\n    runs-on: ubuntu\n")
+        try f.commit("add the release job")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.write("ci/release.yml", "jobs:\n  build:\n    runs-on: ubuntu\n")
+        try f.commit("the release job on 1.0")
+        try f.git("checkout", "-q", "main")
+        try f.write("other.yml", "make_latest: true\n")
+        try f.commit("main uses make_latest elsewhere")
+        try f.write("ci/release.yml", "jobs:\n  build:\n    runs-on: ubuntu\n    make_latest: false\n")
+        try f.commit("do not mark as latest\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("do not mark as latest", on: "release/1.0"))
+        #expect(result.outcome == .clean)
+        #expect(!Self.codes(result).contains(.missingSymbol))
+    }
+
     @Test("backport.signals = none switches the signals off")
     func switchedOff() throws {
         let f = try Self.codeFixture()

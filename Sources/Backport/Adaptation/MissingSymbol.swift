@@ -7,7 +7,8 @@ import Git
 /// not keywords or common words; not those the removed lines used too (the fix changes code
 /// that uses them: a conflict, not a new dependency), not those of files the fix adds
 /// (defined there), not those nowhere on the source before the fix (the fix introduces
-/// them: a renamed variable, a helper it adds).
+/// them: a renamed variable, a helper it adds); not those of data, configuration or
+/// documentation files or vendored code (``isCode(_:)``).
 ///
 /// Cost: a name is first looked for in the target's version of the fix's files; only a name
 /// not found there makes the target's whole tree be indexed (once per target run, from
@@ -26,7 +27,7 @@ struct MissingSymbol {
                 addedFiles.formUnion(evidence.cache.identifiers(of: new.blob, in: evidence.repository))
             }
         }
-        for (_, hunks) in evidence.modifiedFiles {
+        for (path, hunks) in evidence.modifiedFiles where Self.isCode(path) {
             for hunk in hunks {
                 for line in hunk.added { used.formUnion(Identifiers.uses(in: line)) }
                 for (line, isRemoved) in zip(hunk.oldLines, hunk.removed) where isRemoved {
@@ -69,6 +70,19 @@ struct MissingSymbol {
         return [Reason(.missingSymbol,
             "it uses \(names.count == 1 ? "a name" : "\(names.count) names") the source has and \(evidence.targetName) has nowhere: \(listed)")]
     }
+
+    /// Data, configuration and documentation files, and vendored code, whose added lines
+    /// name no symbols of the project (a YAML key, a vendored library's local variable):
+    /// measured with `replay`, they were the false alarms on picks applied as-is.
+    static func isCode(_ path: String) -> Bool {
+        let components = path.split(separator: "/")
+        if components.contains(where: { $0 == "vendor" || $0 == "third_party" || $0 == "node_modules" }) { return false }
+        guard let name = components.last, let dot = name.lastIndex(of: ".") else { return true }
+        return !dataExtensions.contains(name[name.index(after: dot)...].lowercased())
+    }
+
+    static let dataExtensions: Set<String> = ["yml", "yaml", "json", "md", "txt", "toml", "ini", "cfg", "conf", "lock", "sum",
+                                              "mod", "csv", "xml", "html", "rst", "adoc", "svg"]
 
     /// True when a path is one the fix changes (a name found only there is weaker evidence
     /// of where it is defined).
