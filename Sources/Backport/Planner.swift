@@ -184,6 +184,13 @@ public struct Planner {
         for (run, results) in zip(runs, perRun) { perTarget[run.target] += results }
 
         Trace.report()
+        // Follow-up fixes: the later candidates whose Fixes: names a candidate.
+        var followUps: [OID: [OID]] = [:]
+        for item in work {
+            for culprit in item.culprits where culprit.change.commit != item.commit.id {
+                followUps[culprit.change.commit, default: []].append(item.commit.id)
+            }
+        }
         let byCommit = perTarget.map { results in Dictionary(uniqueKeysWithValues: results.map { ($0.commit, $0) }) }
         return Plan(
             source: SourceReport(source),
@@ -198,7 +205,8 @@ public struct Planner {
                     selectedBy: item.selection,
                     fixes: item.culprits.map(\.change.commit),
                     targets: targets.filter { item.targets.contains($0.branch.name) }.map(\.name),
-                    warnings: item.request.warnings
+                    warnings: item.request.warnings,
+                    followUps: followUps[item.commit.id]
                 )
             },
             // Candidate order first, then target order: the table's reading order.

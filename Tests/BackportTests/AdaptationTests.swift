@@ -301,3 +301,22 @@ struct ReplayTests {
         #expect(Replayer.jaccard(["a": 1], ["b": 1]) == 0)
     }
 }
+
+/// Follow-up fixes: later commits whose `Fixes:` names a carried commit go with it.
+@Suite("Follow-up fixes")
+struct FollowUpTests {
+    @Test("A later commit whose Fixes: names a carried candidate is listed with it and tried on the same targets")
+    func followUp() throws {
+        let f = try baseFixture(releases: ["release/1.0", "release/2.0"])
+        try f.edit("a.txt", line: 3, to: "fixed a 3")
+        let first = try f.commit("fix a3\n\nBackport-To: 1.0")
+        try f.edit("a.txt", line: 4, to: "fixed a 4 too")
+        let second = try f.commit("fix the fix\n\nFixes: \(first.prefix(12)) (\"fix a3\")")
+        let p = try plan(f)
+        #expect(p.candidate("fix a3")?.followUps?.map(\.hex) == [second])
+        #expect(p.candidate("fix the fix")?.followUps == nil)
+        // Carried to 1.0 with the fix it fixes; 2.0 never had the bug.
+        #expect(p.outcome("fix the fix", on: "release/1.0") == .clean)
+        #expect(p.outcome("fix the fix", on: "release/2.0") == .notAffected)
+    }
+}

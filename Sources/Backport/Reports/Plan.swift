@@ -82,6 +82,9 @@ public struct CandidateReport: Codable, Sendable {
     public var targets: [String]
     /// Problems with its trailers, one line each.
     public var warnings: [String]
+    /// Later candidates whose `Fixes:` names this one (follow-up fixes), oldest first:
+    /// carried with it, they are tried on the same targets (omitted when none).
+    public var followUps: [OID]?
 }
 
 public struct Person: Codable, Sendable, Hashable {
