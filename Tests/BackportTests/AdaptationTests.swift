@@ -176,6 +176,31 @@ struct AdaptationTests {
         #expect(!Self.codes(result).contains(.missingSymbol))
     }
 
+    @Test("missing-symbol does not fire on a function the fix defines, though the source has one of that name elsewhere")
+    func definedByFixElsewhereOnSource() throws {
+        let f = try Self.codeFixture()
+        try f.write("src/other.c", "int clampValue(long v) { return (int)v; }\n")
+        try f.commit("main adds another clampValue")
+        try f.edit("src/app.c", line: 2, to: "static int clampValue(int v) {")
+        try f.edit("src/app.c", line: 5, to: "    total = clampValue(total) + 1;")
+        try f.commit("clamp the total\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("clamp the total", on: "release/1.0"))
+        #expect(result.outcome == .clean)
+        #expect(!Self.codes(result).contains(.missingSymbol))
+    }
+
+    @Test("missing-symbol does not fire on a local variable the fix declares (Go's :=)")
+    func declaredLocal() throws {
+        let f = try Self.codeFixture()
+        try f.write("vendor/lib/cache.go", "func load() { numErr := 0; _ = numErr }\n")
+        try f.write("src/more.go", "func more() { var numErr int; _ = numErr }\n")
+        try f.commit("main uses numErr elsewhere")
+        try f.edit("src/app.c", line: 4, to: "    numErr, total := parse(value)")
+        try f.commit("count errors\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("count errors", on: "release/1.0"))
+        #expect(!Self.codes(result).contains(.missingSymbol))
+    }
+
     @Test("missing-symbol does not fire on a name defined in a file the fix also adds")
     func definedInAddedFile() throws {
         let f = try Self.codeFixture()

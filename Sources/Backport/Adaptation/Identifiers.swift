@@ -36,6 +36,62 @@ enum Identifiers {
         return result
     }
 
+    /// The names a line defines, as most languages write a definition: the name after a
+    /// definition keyword (`func`, `def`, `fn`, `class`, `struct`, `type`, `const`, `var`,
+    /// `let`, `#define`...; a Go method's receiver in parentheses skipped), and the names
+    /// left of `:=` or of a plain `=` that starts the line (`count, err := ...`).
+    static func definitions(in line: String) -> Set<String> {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        var result = Set<String>()
+        let bytes = Array(trimmed.utf8)
+        var tokens: [(name: String, start: Int, end: Int)] = []
+        scan(bytes, skippingStrings: true) { token, _, _ in
+            let start = token.startIndex
+            tokens.append((String(decoding: token, as: UTF8.self), start, token.endIndex))
+        }
+        for (i, token) in tokens.enumerated() where definitionKeywords.contains(token.name) && i + 1 < tokens.count {
+            var next = i + 1
+            // `func (r *Receiver) Name(`: skip what the parentheses hold.
+            let between = bytes[token.end..<tokens[next].start]
+            if between.contains(UInt8(ascii: "(")), let close = bytes[token.end...].firstIndex(of: UInt8(ascii: ")")) {
+                guard let after = tokens.firstIndex(where: { $0.start > close }) else { continue }
+                next = after
+            }
+            result.insert(tokens[next].name)
+        }
+        if let assign = findAssignment(bytes) {
+            for token in tokens where token.end <= assign { result.insert(token.name) }
+        }
+        // C-like `int name(int v) {`: a type, then the name called, on a line opening a block.
+        if trimmed.hasSuffix("{"), tokens.count >= 2, !controlKeywords.contains(tokens[0].name) {
+            for i in 1..<tokens.count where tokens[i].end < bytes.count && bytes[tokens[i].end] == UInt8(ascii: "(") {
+                let gap = bytes[tokens[i - 1].end..<tokens[i].start]
+                if !gap.isEmpty, gap.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "*") }) { result.insert(tokens[i].name) }
+                break
+            }
+        }
+        return result
+    }
+
+    /// Where `:=`, or a `=` that is not `==`, `!=`, `<=`, `>=`, comes after nothing but
+    /// names, commas, dots and spaces at the start of the line.
+    private static func findAssignment(_ bytes: [UInt8]) -> Int? {
+        for (i, b) in bytes.enumerated() {
+            if isPart(b) || b == UInt8(ascii: ",") || b == UInt8(ascii: " ") || b == UInt8(ascii: ".") { continue }
+            if b == UInt8(ascii: ":"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "=") { return i }
+            if b == UInt8(ascii: "="), i + 1 >= bytes.count || bytes[i + 1] != UInt8(ascii: "=") { return i }
+            return nil
+        }
+        return nil
+    }
+
+    static let controlKeywords: Set<String> = ["if", "for", "while", "switch", "return", "else", "do", "case", "catch", "elif", "unless"]
+
+    static let definitionKeywords: Set<String> = [
+        "func", "def", "fn", "class", "struct", "type", "interface", "enum", "const", "var", "let", "val", "define",
+        "typedef", "function", "sub", "macro", "trait", "impl", "module", "namespace", "union",
+    ]
+
     /// camelCase, PascalCase with a lowercase letter, an inner underscore or a digit.
     private static func looksLikeCode(_ token: ArraySlice<UInt8>) -> Bool {
         var lower = false, upperAfterFirst = false, underscore = false, digit = false

@@ -6,7 +6,9 @@ import Git
 /// Which names count (``Identifiers/uses(in:)``): tokens that look like code in added lines,
 /// not keywords or common words; not those the removed lines used too (the fix changes code
 /// that uses them: a conflict, not a new dependency), not those of files the fix adds
-/// (defined there), not those nowhere on the source before the fix (the fix introduces
+/// (defined there), not those the added lines define (``Identifiers/definitions(in:)``: a
+/// function the fix adds to a file, a local variable it declares, whatever the source
+/// elsewhere calls the same), not those nowhere on the source before the fix (the fix introduces
 /// them: a renamed variable, a helper it adds); not those of data, configuration or
 /// documentation files or vendored code (``isCode(_:)``).
 ///
@@ -21,7 +23,7 @@ struct MissingSymbol {
     /// The names the fix's added lines use that might be new to the target, before any tree
     /// is searched.
     func wanted(_ evidence: PickEvidence) -> Set<String> {
-        var used = Set<String>(), removed = Set<String>(), addedFiles = Set<String>()
+        var used = Set<String>(), removed = Set<String>(), addedFiles = Set<String>(), defined = Set<String>()
         for change in evidence.fixChanges {
             if change.status == .added, let new = change.new, new.isRegularFile {
                 addedFiles.formUnion(evidence.cache.identifiers(of: new.blob, in: evidence.repository))
@@ -29,13 +31,16 @@ struct MissingSymbol {
         }
         for (path, hunks) in evidence.modifiedFiles where Self.isCode(path) {
             for hunk in hunks {
-                for line in hunk.added { used.formUnion(Identifiers.uses(in: line)) }
+                for line in hunk.added {
+                    used.formUnion(Identifiers.uses(in: line))
+                    defined.formUnion(Identifiers.definitions(in: line))
+                }
                 for (line, isRemoved) in zip(hunk.oldLines, hunk.removed) where isRemoved {
                     removed.formUnion(Identifiers.uses(in: line))
                 }
             }
         }
-        return used.subtracting(removed).subtracting(addedFiles)
+        return used.subtracting(removed).subtracting(addedFiles).subtracting(defined)
     }
 
     /// The signal's reason, if some name is missing. `targetIndex` is the target tip's
