@@ -95,14 +95,15 @@ extension Repository {
 }
 
 extension Repository {
-    /// The non-merge commits reachable from `tip` and not from `hidden` that change the
-    /// file at `path` (against their first parent), newest first, each with the file's blob
-    /// before and after (nil where it is absent). Walks at most `limit` commits.
+    /// The non-merge commits reachable from `tip`, committed at `notBefore` or later, that
+    /// change the file at `path` (against their first parent), newest first, each with the
+    /// file's blob before and after (nil where it is absent). Walks at most `limit` commits.
     ///
-    /// A path-limited `git log` over a range: `git_revwalk` (by time) and
-    /// `git_tree_entry_bypath` on each commit's and its parent's tree; unlike
-    /// `git_blame_file` it diffs nothing, so it costs about a tree lookup per commit.
-    public func fileHistory(path: String, from tip: OID, hiding hidden: [OID], limit: Int = 5_000) throws
+    /// A path-limited `git log` back to a moment (the fork point's): `git_revwalk` by time,
+    /// and for each commit the path's entries compared folder by folder from the root of
+    /// its tree and its parent's, stopping at the first folder that is the same object in
+    /// both (most commits do not touch it). Unlike `git_blame_file` it diffs nothing.
+    public func fileHistory(path: String, from tip: OID, notBefore: Int64, limit: Int = 1_000) throws
         -> [(commit: OID, old: OID?, new: OID?)] {
         var walker: OpaquePointer?
         try call("git_revwalk_new") { git_revwalk_new(&walker, pointer) }
@@ -110,21 +111,7 @@ extension Repository {
         try call("git_revwalk_sorting") { git_revwalk_sorting(walker, GIT_SORT_TIME.rawValue) }
         var raw = tip.raw
         try call("git_revwalk_push") { git_revwalk_push(walker, &raw) }
-        for hide in hidden {
-            var r = hide.raw
-            try call("git_revwalk_hide") { git_revwalk_hide(walker, &r) }
-        }
-        func blob(_ commit: OpaquePointer) throws -> OID? {
-            var tree: OpaquePointer?
-            try call("git_commit_tree") { git_commit_tree(&tree, commit) }
-            defer { git_tree_free(tree) }
-            var entry: OpaquePointer?
-            let status = PathCoding.withCString(path) { git_tree_entry_bypath(&entry, tree, $0) }
-            if status == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
-            if status < 0 { throw lastError(code: status, function: "git_tree_entry_bypath") }
-            defer { git_tree_entry_free(entry) }
-            return OID(git_tree_entry_id(entry)!)
-        }
+        let components = path.split(separator: "/").map(String.init)
         var result: [(commit: OID, old: OID?, new: OID?)] = []
         var next = git_oid()
         var walked = 0
@@ -136,14 +123,34 @@ extension Repository {
             var commit: OpaquePointer?
             try call("git_commit_lookup") { git_commit_lookup(&commit, pointer, &next) }
             defer { git_commit_free(commit) }
+            if git_commit_time(commit) < notBefore { break }
             guard git_commit_parentcount(commit) == 1 else { continue }
             var parent: OpaquePointer?
             try call("git_commit_parent") { git_commit_parent(&parent, commit, 0) }
             defer { git_commit_free(parent) }
-            // Same tree entry for the path's folder chain: compare the blobs.
-            let new = try blob(commit!), old = try blob(parent!)
-            if new != old { result.append((OID(next), old, new)) }
+            if let change = try compareEntries(OID(git_commit_tree_id(parent)!), OID(git_commit_tree_id(commit)!), components) {
+                result.append((OID(next), change.old, change.new))
+            }
         }
         return result
+    }
+
+    /// The path's entries in two trees when they differ (nil when they are the same),
+    /// descending folder by folder and stopping where both sides hold the same object.
+    private func compareEntries(_ old: OID?, _ new: OID?, _ components: [String]) throws -> (old: OID?, new: OID?)? {
+        var old = old, new = new
+        for component in components {
+            if old == new { return nil }
+            old = try old.flatMap { try entryID(named: component, inTree: $0) }
+            new = try new.flatMap { try entryID(named: component, inTree: $0) }
+        }
+        return old == new ? nil : (old, new)
+    }
+
+    private func entryID(named name: String, inTree tree: OID) throws -> OID? {
+        try withTree(tree) { handle in
+            guard let entry = PathCoding.withCString(name, { git_tree_entry_byname(handle, $0) }) else { return nil }
+            return OID(git_tree_entry_id(entry)!)
+        }
     }
 }

@@ -13,6 +13,7 @@ final class AdaptationCache: @unchecked Sendable {
     private var lineSets: [OID: Set<String>] = [:]
     private var identifiers: [OID: Set<String>] = [:]
     private var identifierCount = 0
+    private var trees: [OID: Set<String>] = [:]
 
     struct BlobChange: Hashable {
         let old: OID?
@@ -64,6 +65,22 @@ final class AdaptationCache: @unchecked Sendable {
             identifiers[blob] = value
         }
         return value
+    }
+
+    /// Every identifier of the text files of a tree (the target tip's), built once per tree
+    /// for all runs, from the per-blob sets; the last few trees are kept.
+    func treeIdentifiers(of tree: OID, in repository: Repository) throws -> Set<String> {
+        if let known = lock.withLock({ trees[tree] }) { return known }
+        var index = Set<String>()
+        for change in try repository.changes(from: nil, to: tree) {
+            guard let entry = change.new, entry.isRegularFile else { continue }
+            index.formUnion(identifiers(of: entry.blob, in: repository))
+        }
+        lock.withLock {
+            if trees.count >= 4 { trees.removeAll() }
+            trees[tree] = index
+        }
+        return index
     }
 
     /// A text blob's bytes; nil when it is binary, too large or cannot be read.

@@ -62,7 +62,8 @@ struct MissingSymbol {
         var definedAt: [String: String] = [:]
         for change in try repository.changes(from: nil, to: base) {
             guard let entry = change.new, entry.isRegularFile, let path = change.newPath else { continue }
-            let names = cache.identifiers(of: entry.blob, in: repository).intersection(missing)
+            let blobNames = cache.identifiers(of: entry.blob, in: repository)
+            let names = missing.filter(blobNames.contains)
             for name in names where definedAt[name] == nil || Self.isFixFile(definedAt[name]!, evidence) {
                 definedAt[name] = path
             }

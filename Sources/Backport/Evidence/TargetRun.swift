@@ -55,6 +55,10 @@ final class TargetRun {
     /// The raw measures behind the last pick's signals (lines found, conflict sizes...), for
     /// `replay` to report beside its grading, so thresholds can be tuned on real history.
     private(set) var lastMeasures: [String: Double] = [:]
+    /// The file changes `prerequisite` found, by commit and path, kept for the next pick.
+    private let fileHistories = FileHistoryMemo()
+    /// When the source and the target forked, for `prerequisite` (found on first need).
+    private var knownForkTime: Int64?
     /// Earlier candidates of this run that were not clean, with the lines they add.
     private var unapplied: [DependsOnUnapplied.Unapplied] = []
 
@@ -290,7 +294,8 @@ final class TargetRun {
 
     /// The adaptation signals on the last merge (Sources/Backport/Adaptation): what fired,
     /// for ``OutcomePolicy`` to weigh. `restructured`, `missing-file` and `prerequisite`
-    /// look only at picks that conflict (on a clean one the code it edits is there).
+    /// look only at picks that conflict (on a clean one the code it edits is there);
+    /// `prerequisite` only at those the other signals leave conflicted.
     private func adaptationSignals(_ candidate: CandidateWork) throws -> [Finding] {
         guard !signals.isEmpty, let output = lastMerge, let input = lastInput, output.tree != currentTree else { return [] }
         let repository = try picker.repository()
@@ -329,9 +334,13 @@ final class TargetRun {
                                             stackedFiles: { try stackedFiles(repository) })
             }
         }
-        if conflicted, signals.contains(.prerequisite) {
+        // The dearest signal, and only informative: for the picks the others leave
+        // conflicted, where it explains the conflict (Docs/adaptation.md, Cost).
+        let decided = OutcomePolicy.outcome(of: [.merged(output)] + reasons.map { .signal($0) }) == .needsAdaptation
+        if conflicted, !decided, signals.contains(.prerequisite) {
             reasons += try Trace.accumulate("signal prerequisite") {
-                try Prerequisite().examine(evidence, targetTip: target.branch.tip) { commit in
+                guard let forkTime = try forkTime(of: candidate, repository) else { return [] }
+                return try Prerequisite(history: fileHistories).examine(evidence, forkTime: forkTime) { commit in
                     if history.carrier(of: commit) != nil { return true }
                     return try history.equivalent(to: CommitChange(repository.commit(commit)), in: repository) != nil
                 }
@@ -343,19 +352,25 @@ final class TargetRun {
         return reasons.map { .signal($0) }
     }
 
-    /// The identifiers of every text file of the target tip's tree, indexed once per run
-    /// from the per-blob sets of ``AdaptationCache``.
+    /// The identifiers of every text file of the target tip's tree: indexed once for all
+    /// the runs of a plan (``AdaptationCache/treeIdentifiers(of:in:)``).
     private func targetIdentifiers(_ repository: Repository) throws -> Set<String> {
         if let tipIdentifiers { return tipIdentifiers }
-        var index = Set<String>()
-        try Trace.accumulate("indexing the target's identifiers") {
-            for change in try repository.changes(from: nil, to: tipTree) {
-                guard let entry = change.new, entry.isRegularFile else { continue }
-                index.formUnion(adaptation.identifiers(of: entry.blob, in: repository))
-            }
+        let index = try Trace.accumulate("indexing the target's identifiers") {
+            try adaptation.treeIdentifiers(of: tipTree, in: repository)
         }
         tipIdentifiers = index
         return index
+    }
+
+    /// When the source and the target forked (the commit time of the merge base of the
+    /// candidate's parent and the target's tip), found once per run: the candidates of a
+    /// run come from one source. Nil when they share no history.
+    private func forkTime(of candidate: CandidateWork, _ repository: Repository) throws -> Int64? {
+        if let knownForkTime { return knownForkTime }
+        guard let parent = candidate.change.parent, let fork = try repository.mergeBase(parent, target.branch.tip) else { return nil }
+        knownForkTime = try repository.commit(fork).time
+        return knownForkTime
     }
 
     /// The files earlier stacked picks changed on the tree picked onto (not in the tip's index).
