@@ -116,6 +116,7 @@ struct AdaptationTests {
     @Test("restructured does not fire on a one-line conflict on a line both sides changed")
     func oneLineConflict() throws {
         let f = try baseFixture()
+        try f.git("config", "backport.signals", "all")
         try f.git("checkout", "-q", "release/1.0")
         try f.edit("a.txt", line: 10, to: "release a 10")
         try f.commit("release edits a10")
@@ -252,6 +253,8 @@ struct AdaptationTests {
     @Test("prerequisite: a conflict names the main-only commit that changed the lines, oldest first")
     func prerequisite() throws {
         let f = try baseFixture()
+        // Off by default (its cost): asked for.
+        try f.git("config", "backport.signals", "all")
         try f.edit("a.txt", line: 6, to: "header 6 (relicensed)")
         let header = try f.commit("license header")
         try f.edit("a.txt", line: 6, to: "header 6 (relicensed, fixed)")
@@ -262,6 +265,8 @@ struct AdaptationTests {
         #expect(reason.commit?.hex == header)
         #expect(reason.message.contains("(license header)"))
         #expect(!Self.codes(result).contains(.restructured))
+        try f.git("config", "--unset", "backport.signals")
+        #expect(!Self.codes(try #require(try plan(f).result("fix the header", on: "release/1.0"))).contains(.prerequisite))
     }
 
     // MARK: depends-on-unapplied

@@ -23,10 +23,12 @@ struct DependsOnUnapplied {
         return result
     }
 
-    func examine(_ evidence: PickEvidence, earlier: [Unapplied]) throws -> [Reason] {
-        guard !earlier.isEmpty else { return [] }
+    /// `earlier`: the unapplied candidates by each path they change.
+    func examine(_ evidence: PickEvidence, earlier byPath: [String: [Unapplied]]) throws -> [Reason] {
+        guard !byPath.isEmpty else { return [] }
         var hits: [OID: (Unapplied, Int)] = [:]
         for (path, hunks) in evidence.modifiedFiles {
+            guard let earlier = byPath[path] else { continue }
             let edited = Set(hunks.flatMap(\.oldLines).compactMap(SignificantLine.normalize))
             guard !edited.isEmpty else { continue }
             let present = try evidence.targetFile(of: path).map { evidence.cache.lines(of: $0.blob, in: evidence.repository) } ?? []

@@ -60,7 +60,9 @@ final class TargetRun {
     /// When the source and the target forked, for `prerequisite` (found on first need).
     private var knownForkTime: Int64?
     /// Earlier candidates of this run that were not clean, with the lines they add.
-    private var unapplied: [DependsOnUnapplied.Unapplied] = []
+    private var unapplied: [String: [DependsOnUnapplied.Unapplied]] = [:]
+    /// Keep ``lastMeasures`` (for `replay`; a plan does not read them).
+    var recordsMeasures = false
 
     init(picker: Picker, target: Target, history: TargetHistory, stacked: Bool,
          conflictStyle: TextMerge.Style = .merge, keepDetails: Bool = false, verification: Verification? = nil,
@@ -136,11 +138,13 @@ final class TargetRun {
         }
         switch outcome {
         case .conflicted, .needsAdaptation:
-            if let merge, let lastInput, let changes = try? candidate.change.changes(picker.repository()),
+            if signals.contains(.dependsOnUnapplied), let merge, let lastInput, let changes = try? candidate.change.changes(picker.repository()),
                let repository = try? picker.repository() {
                 let evidence = PickEvidence(repository: repository, cache: adaptation, candidate: candidate, input: lastInput,
                                             output: merge, targetName: target.name, fixChanges: changes)
-                unapplied.append(.init(commit: candidate.commit, outcome: outcome, added: DependsOnUnapplied.addedLines(evidence)))
+                let record = DependsOnUnapplied.Unapplied(commit: candidate.commit, outcome: outcome,
+                                                          added: DependsOnUnapplied.addedLines(evidence))
+                for path in record.added.keys { unapplied[path, default: []].append(record) }
             }
         default:
             break
@@ -304,7 +308,7 @@ final class TargetRun {
         let conflicted = output.tree == nil
         var reasons: [Reason] = []
         lastMeasures = [:]
-        if conflicted {
+        if conflicted, recordsMeasures {
             let measure = try Restructured().measure(evidence)
             var sides = (target: 0, fix: 0)
             for conflict in output.conflicts { if let text = conflict.mergedText {

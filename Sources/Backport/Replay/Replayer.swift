@@ -66,6 +66,7 @@ public struct Replayer {
                                      culprits: [], targets: [refName], skipReason: nil, containedIn: [])
             let run = try TargetRun(picker: picker, target: target, history: TargetHistory([]), stacked: false,
                                     signals: settings.signals, adaptation: adaptation)
+            run.recordsMeasures = true
             guard let result = try run.run([work]).first else { continue }
             var graded = try grade(backport: commit, upstream: upstream, result: result, adaptation: adaptation)
             graded.measures = run.lastMeasures

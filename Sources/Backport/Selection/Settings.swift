@@ -37,8 +37,9 @@ public struct Settings: Sendable, Equatable {
     /// A `backport.verify` that the repository's committed `.backportconfig` sets: run only
     /// with `--trust-repo-config` (a pull request must never choose a command a bot runs).
     public var committedVerify: String?
-    /// The adaptation signals `plan` looks for (`backport.signals`); all by default.
-    public var signals: Set<Signal> = Set(Signal.allCases)
+    /// The adaptation signals `plan` looks for (`backport.signals`); by default all but
+    /// `prerequisite`, whose history walks cost more than the rest of a plan (Docs/adaptation.md).
+    public var signals: Set<Signal> = Settings.defaultSignals
     /// Problems with the configuration that do not stop a run (an unknown key), one line each.
     public var warnings: [String] = []
 
@@ -46,6 +47,7 @@ public struct Settings: Sendable, Equatable {
     public static let defaultBackportKeys = ["Backport-To", "Backport"]
     public static let defaultStableAddresses = ["stable@vger.kernel.org", "stable@kernel.org"]
     public static let defaultMaxAge: Age? = Age(count: 18, unit: .month)
+    public static let defaultSignals: Set<Signal> = Set(Signal.allCases).subtracting([.prerequisite])
 
     public init(source: String? = nil, remote: String? = nil,
                 targetPatterns: [String] = Settings.defaultTargetPatterns,
