@@ -16,6 +16,9 @@ struct Restructured {
     var threshold = 0.8
     /// Fewer significant old lines than this prove nothing (a one-line fix in a small file).
     var minimumLines = 4
+    /// Nor fewer missing ones: a conflict on a line or two both sides changed is settled by
+    /// choosing lines (measured with `replay`: pooled balanced accuracy 0.73 with it, 0.74 without).
+    var minimumMissing = 4
 
     /// What was measured: lines looked for, lines found, by file.
     struct Measure {
@@ -66,7 +69,7 @@ struct Restructured {
 
     func examine(_ evidence: PickEvidence) throws -> [Reason] {
         let measure = try measure(evidence)
-        guard measure.total >= minimumLines, measure.share < threshold else { return [] }
+        guard measure.total >= minimumLines, measure.total - measure.found >= minimumMissing, measure.share < threshold else { return [] }
         let files = measure.files.sorted { Double($0.found) / Double($0.total) < Double($1.found) / Double($1.total) }
             .prefix(3).map { "\(evidence.targetPath(of: $0.path)) \($0.found)/\($0.total)" }.joined(separator: ", ")
         let percent = Int((measure.share * 100).rounded())
