@@ -70,28 +70,6 @@ extension Repository {
         if status < 0 { throw lastError(code: status, function: "git_merge_base") }
         return OID(out)
     }
-
-    /// Who last changed lines `lines` (1-based, inclusive) of `path` as of commit `newest`,
-    /// looking no further back than `oldest` (lines older than it are blamed on it): one
-    /// entry per run of lines with the commit that last changed them. Wraps `git_blame_file`.
-    public func blame(path: String, newest: OID, oldest: OID?, lines: ClosedRange<Int>) throws -> [(lines: ClosedRange<Int>, commit: OID, boundary: Bool)] {
-        var options = git_blame_options()
-        try call("git_blame_options_init") { git_blame_options_init(&options, UInt32(GIT_BLAME_OPTIONS_VERSION)) }
-        options.newest_commit = newest.raw
-        if let oldest { options.oldest_commit = oldest.raw }
-        options.min_line = lines.lowerBound
-        options.max_line = lines.upperBound
-        var blame: OpaquePointer?
-        try call("git_blame_file") { PathCoding.withCString(path) { git_blame_file(&blame, pointer, $0, &options) } }
-        defer { git_blame_free(blame) }
-        var result: [(lines: ClosedRange<Int>, commit: OID, boundary: Bool)] = []
-        for i in 0..<git_blame_get_hunk_count(blame) {
-            guard let hunk = git_blame_get_hunk_byindex(blame, i), hunk.pointee.lines_in_hunk > 0 else { continue }
-            let start = Int(hunk.pointee.final_start_line_number)
-            result.append((start...(start + Int(hunk.pointee.lines_in_hunk) - 1), OID(hunk.pointee.final_commit_id), hunk.pointee.boundary != 0))
-        }
-        return result
-    }
 }
 
 extension Repository {
