@@ -185,6 +185,8 @@ public struct Planner {
         let gitDirectory = repository.gitDirectory
         let renames = try RenameOptions(config: repository.config())
         let similarity = SimilarityCache()
+        let adaptation = AdaptationCache()
+        let signals = settings.signals
         let style = try options.conflictStyle ?? Self.conflictStyle(repository.config())
         // Scratch worktrees that runs killed with SIGKILL left go first (a listing, nothing
         // more, when there are none); then this run's, for --verify.
@@ -203,7 +205,8 @@ public struct Planner {
                     let picker = Picker(gitDirectory: gitDirectory, renames: renames, pathByPath: options.fastPath, similarity: similarity)
                     let targetRun = try TargetRun(picker: picker, target: targets[run.target], history: histories[run.target],
                                                   stacked: !options.independent, conflictStyle: style, keepDetails: options.keepDetails,
-                                                  verification: verification, store: options.objectStore, unionPaths: options.unionPaths)
+                                                  verification: verification, store: options.objectStore, unionPaths: options.unionPaths,
+                                                  signals: signals, adaptation: adaptation)
                     return try targetRun.run(Array(perTargetWork[run.target][run.candidates]), onResult: counter.advance)
                 }
             }
@@ -212,6 +215,13 @@ public struct Planner {
         for (run, results) in zip(runs, perRun) { perTarget[run.target] += results }
 
         Trace.report()
+        // Follow-up fixes: the later candidates whose Fixes: names a candidate.
+        var followUps: [OID: [OID]] = [:]
+        for item in work {
+            for culprit in item.culprits where culprit.change.commit != item.commit.id {
+                followUps[culprit.change.commit, default: []].append(item.commit.id)
+            }
+        }
         let byCommit = perTarget.map { results in Dictionary(uniqueKeysWithValues: results.map { ($0.commit, $0) }) }
         return Plan(
             source: SourceReport(source),
@@ -227,7 +237,8 @@ public struct Planner {
                     fixes: item.culprits.map(\.change.commit),
                     targets: targets.filter { item.targets.contains($0.branch.name) }.map(\.name),
                     warnings: item.request.warnings,
-                    unit: item.unit
+                    unit: item.unit,
+                    followUps: followUps[item.commit.id]
                 )
             },
             // Candidate order first, then target order: the table's reading order.

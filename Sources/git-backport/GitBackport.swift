@@ -17,7 +17,7 @@ struct GitBackport: ParsableCommand {
             `git -c`), then flags (see Docs/configuration.md).
             """,
         version: "0.1.0",
-        subcommands: [PlanCommand.self, PreviewCommand.self, ApplyCommand.self, ResolveCommand.self, ContinueCommand.self, AbortCommand.self, BranchesCommand.self, GcCommand.self]
+        subcommands: [PlanCommand.self, PreviewCommand.self, ApplyCommand.self, ResolveCommand.self, ContinueCommand.self, AbortCommand.self, BranchesCommand.self, GcCommand.self, ReplayCommand.self]
     )
 
     static func main() {

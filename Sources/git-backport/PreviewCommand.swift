@@ -60,7 +60,11 @@ struct PreviewCommand: ParsableCommand {
             options.notice = note
             if diff3 { options.conflictStyle = .diff3 }
             if zdiff3 { options.conflictStyle = .zdiff3 }
-            let plan = try Planner(repository: repository, settings: try branches.settings(for: repository)).plan(options)
+            var settings = try branches.settings(for: repository)
+            // A person previewing a few picks wants a conflict explained: the prerequisite
+            // commits too, unless the configuration chose the signals.
+            if settings.signals == Settings.defaultSignals { settings.signals.insert(.prerequisite) }
+            let plan = try Planner(repository: repository, settings: settings).plan(options)
             switch format {
             case .json:
                 write(try JSONRenderer().render(Preview(plan)))

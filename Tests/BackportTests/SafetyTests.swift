@@ -29,7 +29,7 @@ struct SafetyTests {
 
         let p = try plan(f)
         #expect(p.results.contains { $0.outcome == .clean })
-        #expect(p.results.contains { $0.outcome == .conflicted })
+        #expect(p.results.contains { $0.outcome == .conflicted || $0.outcome == .needsAdaptation })
         _ = try plan(f) { $0.independent = true; $0.all = true }
 
         #expect(try Data(contentsOf: URL(fileURLWithPath: f.path + "/.git/index")) == index)

@@ -202,7 +202,9 @@ struct SelectionTests {
         try f.commit("fix line 15\n\nBackport-To: 1.0")
 
         let result = try #require(try plan(f).result("fix line 15", on: "release/1.0"))
-        #expect(result.outcome == .conflicted)
+        // The file is gone under any name git follows: the fix must be reworked (missing-file).
+        #expect(result.outcome == .needsAdaptation)
+        #expect(result.reasons.contains { $0.code == .missingFile && $0.message.contains("src/one.c (3") })
         #expect(result.conflicts.map(\.kind) == [.deleteModify])
         let note = try #require(result.reasons.first { $0.code == .contentElsewhere })
         #expect(note.message.contains("src/one.c (3"))

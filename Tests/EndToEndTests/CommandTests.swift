@@ -184,7 +184,10 @@ struct CommandTests {
     func exitCode() throws {
         let f = try sample()
         #expect(try backport(["plan", "--exit-code"], in: f.path).status == 1)
-        #expect(try backport(["plan", "--exit-code", "--onto", "release/1.2", "--since", "HEAD~2"], in: f.path).status == 0)
+        // Every fix is clean on 1.2 when stacked (util_checked() comes with an earlier pick).
+        #expect(try backport(["plan", "--exit-code", "--onto", "release/1.2"], in: f.path).status == 0)
+        // Alone, the last fix uses util_checked(), which 1.2 lacks: missing-symbol.
+        #expect(try backport(["plan", "--exit-code", "--onto", "release/1.2", "--since", "HEAD~2"], in: f.path).status == 1)
     }
 
     @Test("--format json is the versioned report, and nothing else is printed")
@@ -197,7 +200,7 @@ struct CommandTests {
         #expect(object["schemaVersion"] as? Int == 2)
         let results = try #require(object["results"] as? [[String: Any]])
         let outcomes = Set(results.compactMap { $0["outcome"] as? String })
-        #expect(outcomes == ["clean", "conflicted", "already-applied", "not-affected", "skipped"])
+        #expect(outcomes == ["clean", "conflicted", "needs-adaptation", "already-applied", "not-affected", "skipped"])
         let conflicted = try #require(results.first { $0["outcome"] as? String == "conflicted" })
         let conflicts = try #require(conflicted["conflicts"] as? [[String: Any]])
         #expect(conflicts.first?["kind"] as? String == "content")
@@ -432,15 +435,18 @@ struct VerifyTests {
         return (json["results"] as! [[String: Any]]).map { "\($0["outcome"]!)" }
     }
 
+    /// Verification alone, without the adaptation signals (`git -c backport.signals=none`).
+    static let noSignals = ["GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "backport.signals", "GIT_CONFIG_VALUE_0": "none"]
+
     @Test("A verify command that passes keeps picks clean; one that fails or runs too long makes them needs-adaptation, with its output; no worktree is left")
     func passFailTimeout() throws {
         let f = try sample()
         let status = try f.git("status", "--porcelain")
-        let plain = try Self.outcomes(try backport(["plan", "--onto", "1.1", "--format", "json"], in: f.path))
-        let passing = try backport(["plan", "--onto", "1.1", "--format", "json", "--verify", "test -f src/net.c"], in: f.path)
+        let plain = try Self.outcomes(try backport(["plan", "--onto", "1.1", "--format", "json"], in: f.path, environment: Self.noSignals))
+        let passing = try backport(["plan", "--onto", "1.1", "--format", "json", "--verify", "test -f src/net.c"], in: f.path, environment: Self.noSignals)
         #expect(try Self.outcomes(passing) == plain)
 
-        let failing = try backport(["plan", "--onto", "1.1", "--format", "json", "--verify", "echo compiling; echo 'net.c: error'; exit 3"], in: f.path)
+        let failing = try backport(["plan", "--onto", "1.1", "--format", "json", "--verify", "echo compiling; echo 'net.c: error'; exit 3"], in: f.path, environment: Self.noSignals)
         let outcomes = try Self.outcomes(failing)
         #expect(outcomes.filter { $0 == "needs-adaptation" }.count == plain.filter { $0 == "clean" }.count)
         #expect(!outcomes.contains("clean"))
@@ -452,7 +458,7 @@ struct VerifyTests {
         #expect(FileManager.default.contents(atPath: reason["log"] as! String).map { String(decoding: $0, as: UTF8.self) } == "compiling\nnet.c: error\n")
 
         let started = Date()
-        let slow = try backport(["plan", "--onto", "1.1", "3e2de25a78", "--format", "json", "--verify", "sleep 30", "--verify-timeout", "1"], in: f.path)
+        let slow = try backport(["plan", "--onto", "1.1", "3e2de25a78", "--format", "json", "--verify", "sleep 30", "--verify-timeout", "1"], in: f.path, environment: Self.noSignals)
         #expect(Date().timeIntervalSince(started) < 15)
         #expect(try Self.outcomes(slow) == ["needs-adaptation"])
         #expect(slow.stdout.contains("did not finish within 1 seconds"))
@@ -466,7 +472,7 @@ struct VerifyTests {
         let f = try sample()
         // 4cc0436327 adds util_checked(); a891cff575 uses it: the second is checked on top of the first.
         let out = try backport(["plan", "--onto", "1.2", "4cc0436327", "a891cff575", "--format", "json",
-                                "--verify", "grep -q 'util_checked' src/util.c"], in: f.path)
+                                "--verify", "grep -q 'util_checked' src/util.c"], in: f.path, environment: Self.noSignals)
         #expect(try Self.outcomes(out) == ["clean", "clean"])
     }
 
@@ -513,7 +519,7 @@ struct VerifyTests {
         _ = try interrupted(by: SIGKILL, in: f)
         let left = try Self.scratch(f).filter { !$0.hasSuffix("-mine") }
         try #require(left.count == 1)
-        let gc = try backport(["gc"], in: f.path)
+        let gc = try backport(["gc"], in: f.path, environment: Self.noSignals)
         #expect(gc.status == 0, "\(gc.stderr)")
         #expect(gc.stdout.contains("removed \(left[0])"))
         #expect(try Self.scratch(f).map { $0.hasSuffix("-mine") } == [true])
@@ -521,7 +527,7 @@ struct VerifyTests {
         // The start of a later run does the same.
         _ = try interrupted(by: SIGKILL, in: f)
         #expect(try Self.scratch(f).count == 2)
-        _ = try backport(["plan", "--onto", "1.0"], in: f.path)
+        _ = try backport(["plan", "--onto", "1.0"], in: f.path, environment: Self.noSignals)
         #expect(try Self.scratch(f).map { $0.hasSuffix("-mine") } == [true])
     }
 
@@ -530,14 +536,14 @@ struct VerifyTests {
         let f = try sample()
         try f.write(".backportconfig", "[backport]\n\tverify = exit 1\n")
         try f.commit("a pull request sets a verify command")
-        let untrusted = try backport(["plan", "--onto", "1.1", "--format", "json"], in: f.path)
+        let untrusted = try backport(["plan", "--onto", "1.1", "--format", "json"], in: f.path, environment: Self.noSignals)
         #expect(!(try Self.outcomes(untrusted)).contains("needs-adaptation"))
         #expect(untrusted.stderr.contains("runs only with --trust-repo-config"))
-        let trusted = try backport(["plan", "--onto", "1.1", "--format", "json", "--trust-repo-config"], in: f.path)
+        let trusted = try backport(["plan", "--onto", "1.1", "--format", "json", "--trust-repo-config"], in: f.path, environment: Self.noSignals)
         #expect(try Self.outcomes(trusted).contains("needs-adaptation"))
         // The user's own git config is trusted.
         try f.git("config", "backport.verify", "exit 1")
-        let own = try backport(["plan", "--onto", "1.1", "--format", "json"], in: f.path)
+        let own = try backport(["plan", "--onto", "1.1", "--format", "json"], in: f.path, environment: Self.noSignals)
         #expect(try Self.outcomes(own).contains("needs-adaptation"))
     }
 }
@@ -552,9 +558,12 @@ extension VerifyTests {
         #expect(Dictionary(uniqueKeysWithValues: results.map { ($0["target"] as! String, $0["outcome"] as! String) })
                 == ["release/1.1": "needs-adaptation", "release/1.2": "clean"])
         #expect(out.stdout.contains("util_checked() is called but not defined"))
-        // Without --verify, the same pick is clean on 1.1: the merge alone cannot tell.
-        let plain = try backport(["plan", "--format", "json"], in: f.path)
-        #expect(plain.stdout.contains("needs-adaptation") == false)
+        // Without --verify, the merge alone cannot tell: the pick is clean on 1.1 without the
+        // adaptation signals, and missing-symbol names what 1.1 lacks with them.
+        let merge = try backport(["plan", "--format", "json"], in: f.path, environment: Self.noSignals)
+        #expect(merge.stdout.contains("needs-adaptation") == false)
+        let signals = try backport(["plan", "--format", "json"], in: f.path)
+        #expect(signals.stdout.contains("util_checked (src/util.c)"))
     }
 }
 

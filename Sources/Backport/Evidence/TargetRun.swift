@@ -44,6 +44,25 @@ final class TargetRun {
     private var worktree: ScratchWorktree?
     /// The last merge's output (for the verification step).
     private var lastMerge: PickOutput?
+    /// The last merge's input (for the adaptation signals).
+    private var lastInput: PickInput?
+    /// The adaptation signals this run looks for (`backport.signals`).
+    private let signals: Set<Signal>
+    /// What the signals read, shared by every target's run.
+    private let adaptation: AdaptationCache
+    /// The identifiers of the target tip's tree, indexed when a fix first needs them.
+    private var tipIdentifiers: Set<String>?
+    /// The raw measures behind the last pick's signals (lines found, conflict sizes...), for
+    /// `replay` to report beside its grading, so thresholds can be tuned on real history.
+    private(set) var lastMeasures: [String: Double] = [:]
+    /// The file changes `prerequisite` found, by commit and path, kept for the next pick.
+    private let fileHistories = FileHistoryMemo()
+    /// When the source and the target forked, for `prerequisite` (found on first need).
+    private var knownForkTime: Int64?
+    /// Earlier candidates of this run that were not clean, with the lines they add.
+    private var unapplied: [String: [DependsOnUnapplied.Unapplied]] = [:]
+    /// Keep ``lastMeasures`` (for `replay`; a plan does not read them).
+    var recordsMeasures = false
 
     /// Where merged objects go.
     private let store: ObjectStore
@@ -52,10 +71,13 @@ final class TargetRun {
 
     init(picker: Picker, target: Target, history: TargetHistory, stacked: Bool,
          conflictStyle: TextMerge.Style = .merge, keepDetails: Bool = false, verification: Verification? = nil,
-         store: ObjectStore = .memory, unionPaths: [String] = []) throws {
+         store: ObjectStore = .memory, unionPaths: [String] = [],
+         signals: Set<Signal> = Set(Signal.allCases), adaptation: AdaptationCache = AdaptationCache()) throws {
         self.verification = verification
         self.store = store
         self.unionPaths = unionPaths
+        self.signals = signals
+        self.adaptation = adaptation
         self.picker = picker
         self.target = target
         self.history = history
@@ -106,6 +128,7 @@ final class TargetRun {
          ("looking for the same subject and author", sameSubject),
          ("following its Fixes: trailers", culprits),
          ("merging", merge),
+         ("looking for adaptation signals", adaptationSignals),
          ("verifying", verify)]
     }
 
@@ -141,6 +164,19 @@ final class TargetRun {
             }
         }
         switch outcome {
+        case .conflicted, .needsAdaptation:
+            if signals.contains(.dependsOnUnapplied), let merge, let lastInput, let changes = try? candidate.change.changes(picker.repository()),
+               let repository = try? picker.repository() {
+                let evidence = PickEvidence(repository: repository, cache: adaptation, candidate: candidate, input: lastInput,
+                                            output: merge, targetName: target.name, fixChanges: changes)
+                let record = DependsOnUnapplied.Unapplied(commit: candidate.commit, outcome: outcome,
+                                                          added: DependsOnUnapplied.addedLines(evidence))
+                for path in record.added.keys { unapplied[path, default: []].append(record) }
+            }
+        default:
+            break
+        }
+        switch outcome {
         case .clean:
             tree = merge!.tree
             carried.insert(id)
@@ -169,15 +205,21 @@ final class TargetRun {
         // The deciding reason first (for outcomes a finding decides), then the others.
         if let reason = findings.first(where: { OutcomePolicy.outcome(of: $0) == outcome && $0.reason != nil })?.reason {
             reasons.append(reason)
+        } else if outcome == .needsAdaptation {
+            let clean = merge?.tree != nil
+            reasons += findings.filter { OutcomePolicy.isDeciding($0, mergedCleanly: clean) }.compactMap(\.reason)
         }
         reasons += findings.compactMap { finding in
             switch finding {
             case .fixesReached(let r), .note(let r): return r
+            case .signal(let r): return reasons.contains(r) ? nil : r
             default: return nil
             }
         }
-        return PickResult(commit: id, target: target.name, outcome: outcome, reasons: reasons, conflicts: conflicts, tree: tree,
-                          detail: detail)
+        var result = PickResult(commit: id, target: target.name, outcome: outcome, reasons: reasons, conflicts: conflicts, tree: tree,
+                                detail: detail)
+        result.mergedTree = merge?.tree
+        return result
     }
 
     /// A reason for a step that could not be done, naming what and where.
@@ -255,8 +297,9 @@ final class TargetRun {
             attributes: currentTree, fixChanges: try candidate.change.changes(repository), unionPaths: unionPaths)
         let output = try picker.pick(input, writingTo: store)
         lastMerge = output
+        lastInput = input
         var findings: [Finding] = [.merged(output)]
-        for (fixPath, targetPath) in output.renamedPaths {
+        for (fixPath, targetPath) in output.renamedPaths where signals.contains(.renamedPath) {
             findings.append(.note(Reason(.renamedPath, "\(fixPath) is \(targetPath) on \(target.name) (rename detection)")))
         }
         // A file the target does not have: where its content went, if anywhere (looked for
@@ -278,6 +321,93 @@ final class TargetRun {
             findings.append(.note(note))
         }
         return findings
+    }
+
+    /// The adaptation signals on the last merge (Sources/Backport/Adaptation): what fired,
+    /// for ``OutcomePolicy`` to weigh. `restructured`, `missing-file` and `prerequisite`
+    /// look only at picks that conflict (on a clean one the code it edits is there);
+    /// `prerequisite` only at those the other signals leave conflicted.
+    private func adaptationSignals(_ candidate: CandidateWork) throws -> [Finding] {
+        guard !signals.isEmpty, let output = lastMerge, let input = lastInput, output.tree != currentTree else { return [] }
+        let repository = try picker.repository()
+        let evidence = PickEvidence(repository: repository, cache: adaptation, candidate: candidate, input: input, output: output,
+                                    targetName: target.name, fixChanges: try candidate.change.changes(repository))
+        let conflicted = output.tree == nil
+        var reasons: [Reason] = []
+        lastMeasures = [:]
+        if conflicted, recordsMeasures {
+            let measure = try Restructured().measure(evidence)
+            var sides = (target: 0, fix: 0)
+            for conflict in output.conflicts { if let text = conflict.mergedText {
+                let s = Restructured.conflictSides(text)
+                sides.target += s.target
+                sides.fix += s.fix
+            } }
+            let changed = evidence.modifiedFiles.flatMap(\.hunks).map { $0.added.count + $0.removed.filter { $0 }.count }.reduce(0, +)
+            lastMeasures = ["linesFound": Double(measure.found), "linesLookedFor": Double(measure.total),
+                            "conflictedLinesFound": Double(measure.conflictedFound),
+                            "conflictedLinesLookedFor": Double(measure.conflictedTotal),
+                            "hunks": Double(measure.hunks), "lostHunks": Double(measure.lostHunks),
+                            "conflictTargetLines": Double(sides.target), "conflictFixLines": Double(sides.fix),
+                            "fixChangedLines": Double(changed), "fixFiles": Double(evidence.fixChanges.count),
+                            "conflictedFiles": Double(output.conflicts.count),
+                            "missingFiles": Double(output.conflicts.filter { $0.kind == .deleteModify }.count)]
+        }
+        if conflicted, signals.contains(.missingFile) {
+            reasons += MissingFile().examine(evidence) { contentElsewhere[$0] }
+        }
+        if conflicted, signals.contains(.restructured) {
+            reasons += try Trace.accumulate("signal restructured") { try Restructured().examine(evidence) }
+        }
+        if signals.contains(.missingSymbol) {
+            reasons += try Trace.accumulate("signal missing-symbol") {
+                try MissingSymbol().examine(evidence, targetIndex: { try targetIdentifiers(repository) },
+                                            stackedFiles: { try stackedFiles(repository) })
+            }
+        }
+        // The dearest signal, and only informative: for the picks the others leave
+        // conflicted, where it explains the conflict (Docs/adaptation.md, Cost).
+        let decided = OutcomePolicy.outcome(of: [.merged(output)] + reasons.map { .signal($0) }) == .needsAdaptation
+        if conflicted, !decided, signals.contains(.prerequisite) {
+            reasons += try Trace.accumulate("signal prerequisite") {
+                guard let forkTime = try forkTime(of: candidate, repository) else { return [] }
+                return try Prerequisite(history: fileHistories).examine(evidence, forkTime: forkTime) { commit in
+                    if history.carrier(of: commit) != nil { return true }
+                    return try history.equivalent(to: CommitChange(repository.commit(commit)), in: repository) != nil
+                }
+            }
+        }
+        if signals.contains(.dependsOnUnapplied) {
+            reasons += try DependsOnUnapplied().examine(evidence, earlier: unapplied)
+        }
+        return reasons.map { .signal($0) }
+    }
+
+    /// The identifiers of every text file of the target tip's tree: indexed once for all
+    /// the runs of a plan (``AdaptationCache/treeIdentifiers(of:in:)``).
+    private func targetIdentifiers(_ repository: Repository) throws -> Set<String> {
+        if let tipIdentifiers { return tipIdentifiers }
+        let index = try Trace.accumulate("indexing the target's identifiers") {
+            try adaptation.treeIdentifiers(of: tipTree, in: repository)
+        }
+        tipIdentifiers = index
+        return index
+    }
+
+    /// When the source and the target forked (the commit time of the merge base of the
+    /// candidate's parent and the target's tip), found once per run: the candidates of a
+    /// run come from one source. Nil when they share no history.
+    private func forkTime(of candidate: CandidateWork, _ repository: Repository) throws -> Int64? {
+        if let knownForkTime { return knownForkTime }
+        guard let parent = candidate.change.parent, let fork = try repository.mergeBase(parent, target.branch.tip) else { return nil }
+        knownForkTime = try repository.commit(fork).time
+        return knownForkTime
+    }
+
+    /// The files earlier stacked picks changed on the tree picked onto (not in the tip's index).
+    private func stackedFiles(_ repository: Repository) throws -> [TreeEntry] {
+        guard currentTree != tipTree else { return [] }
+        return try repository.changes(from: tipTree, to: currentTree).compactMap { $0.new?.isRegularFile == true ? $0.new : nil }
     }
 
     /// The project's own check (`--verify`) on a clean pick's result, in this run's

@@ -111,6 +111,9 @@ public struct CandidateReport: Codable, Sendable {
     /// The unit (a pull request's merge, or the commit itself) it is carried in, with
     /// `--units prs`.
     public var unit: OID?
+    /// Later candidates whose `Fixes:` names this one (follow-up fixes), oldest first:
+    /// carried with it, they are tried on the same targets (omitted when none).
+    public var followUps: [OID]?
 }
 
 public struct Person: Codable, Sendable, Hashable {
@@ -146,6 +149,9 @@ public struct PickResult: Codable, Sendable {
     public var tree: OID?
     /// What `preview` shows beyond these facts; kept only when asked (not in the JSON report).
     public var detail: PickDetail?
+    /// The merged tree whenever the merge had no conflict (a `needs-adaptation` pick that
+    /// merges too): for `replay`'s grading (not in the JSON report).
+    public var mergedTree: OID?
 
     enum CodingKeys: String, CodingKey { case commit, target, outcome, reasons, conflicts, tree }
 }
@@ -201,6 +207,21 @@ public struct Reason: Codable, Sendable, Hashable {
         /// Informative, on a delete/modify conflict: the target files holding most of the
         /// content of the file it lacks (moved and rewritten, or split), with their shares.
         case contentElsewhere = "content-elsewhere"
+        /// Adaptation signal: a file the fix edits is not on the target, even under rename
+        /// detection (with where its content went, when it moved or was split).
+        case missingFile = "missing-file"
+        /// Adaptation signal: most of the lines the fix edits or sits beside are not in the
+        /// target's file (the share found, by file).
+        case restructured
+        /// Adaptation signal: names the fix's added lines use, which the source has and the
+        /// target has nowhere (each with a file that has it on the source).
+        case missingSymbol = "missing-symbol"
+        /// Adaptation signal: commits only on the source last changed the lines the fix
+        /// edits (oldest first, the order to pick them in; `commit`, the oldest).
+        case prerequisite
+        /// Adaptation signal: an earlier candidate of the plan that is not clean on this
+        /// target added lines the fix edits (`commit`, that candidate).
+        case dependsOnUnapplied = "depends-on-unapplied"
         /// For `needs-adaptation`: the project's own check (`--verify`) failed on the pick's
         /// result, or ran out of time; `output` has its last lines, `log` all of it.
         case verifyFailed = "verify-failed"

@@ -48,6 +48,9 @@ public struct Settings: Sendable, Equatable {
     public var units: UnitMode = .commits
     /// How pull-request labels name targets (`backport.label`; `--labels-from`).
     public var labelPatterns: [LabelPattern] = LabelPattern.defaults.compactMap(LabelPattern.init)
+    /// The adaptation signals `plan` looks for (`backport.signals`); by default all but
+    /// `prerequisite`, whose history walks cost more than the rest of a plan (Docs/adaptation.md).
+    public var signals: Set<Signal> = Settings.defaultSignals
     /// Problems with the configuration that do not stop a run (an unknown key), one line each.
     public var warnings: [String] = []
 
@@ -55,6 +58,7 @@ public struct Settings: Sendable, Equatable {
     public static let defaultBackportKeys = ["Backport-To", "Backport"]
     public static let defaultStableAddresses = ["stable@vger.kernel.org", "stable@kernel.org"]
     public static let defaultMaxAge: Age? = Age(count: 18, unit: .month)
+    public static let defaultSignals: Set<Signal> = Set(Signal.allCases).subtracting([.prerequisite])
 
     public init(source: String? = nil, remote: String? = nil,
                 targetPatterns: [String] = Settings.defaultTargetPatterns,
@@ -140,6 +144,12 @@ public struct Settings: Sendable, Equatable {
             }
             settings.units = parsed
         }
+        if let list = try strings("backport.signals") {
+            guard let parsed = Signal.parseList(list.joined(separator: ",")) else {
+                throw BackportError.invalidInput("backport.signals '\(list.joined(separator: ","))': expected all, none, or some of \(Signal.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            settings.signals = parsed
+        }
         if let keys = try strings("backport.trailer") { settings.backportKeys = defaultBackportKeys + keys }
         settings.branchTemplates = try strings("backport.branchTemplate") ?? []
         if let addresses = try strings("backport.stableAddress") { settings.stableAddresses = addresses }
@@ -153,7 +163,7 @@ public struct Settings: Sendable, Equatable {
                                          "backport.maxage", "backport.marker", "backport.verify", "backport.trailer",
                                          "backport.branchtemplate", "backport.stableaddress",
                                          "backport.union", "backport.style", "backport.branch", "backport.units",
-                                         "backport.label"]
+                                         "backport.label", "backport.signals"]
 
     /// The repository's own configuration, which the tool does not trust: `.backportconfig`
     /// in the working tree when it is a regular file there (not a link, not a pipe), else

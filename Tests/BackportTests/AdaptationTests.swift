@@ -1,0 +1,352 @@
+import Backport
+import Foundation
+import Git
+import Testing
+import TestSupport
+
+/// The adaptation signals (Docs/adaptation.md): each fires on the shape it names, and stays
+/// quiet on the look-alikes a maintainer settles in minutes.
+@Suite("Adaptation signals: fixes that must be reworked, told from conflicts")
+struct AdaptationTests {
+    /// A repository with `src/app.c` (a small function among distinct lines) and
+    /// `src/util.c` on main, and `release/1.0` cut there.
+    static func codeFixture() throws -> Fixture {
+        let f = try Fixture()
+        try f.write("src/app.c", """
+            #include "util.h"
+            /* app line 2 */
+            int run_step(int value) {
+                int total = value;
+                total = total + 1;
+                return total;
+            }
+            /* app line 8 */
+            /* app line 9 */
+            /* app line 10 */
+
+            """)
+        try f.write("src/util.c", "int helper_one(int v) { return v; }\n")
+        try f.commit("initial")
+        try f.git("branch", "release/1.0")
+        return f
+    }
+
+    static func codes(_ result: PickResult) -> [Reason.Code] { result.reasons.map(\.code) }
+
+    // MARK: missing-file
+
+    @Test("missing-file: the target deleted the file the fix edits")
+    func missingFile() throws {
+        let f = try baseFixture()
+        try f.git("checkout", "-q", "release/1.0")
+        try f.git("rm", "-q", "b.txt")
+        try f.commit("drop b")
+        try f.git("checkout", "-q", "main")
+        try f.edit("b.txt", line: 4, to: "fixed b 4")
+        try f.commit("fix b\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("fix b", on: "release/1.0"))
+        #expect(result.outcome == .needsAdaptation)
+        let reason = try #require(result.reasons.first { $0.code == .missingFile })
+        #expect(reason.message.contains("b.txt"))
+        #expect(result.conflicts.map(\.kind) == [.deleteModify])
+    }
+
+    @Test("missing-file is not said when the missing file is a small part of the fix (dropped, not reworked)")
+    func smallMissingPart() throws {
+        let f = try baseFixture()
+        try f.git("checkout", "-q", "release/1.0")
+        try f.git("rm", "-q", "b.txt")
+        try f.commit("drop b")
+        try f.git("checkout", "-q", "main")
+        for line in 1...20 { try f.edit("a.txt", line: line, to: "fixed a \(line)") }
+        try f.edit("b.txt", line: 4, to: "fixed b 4")
+        try f.commit("fix a and b\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("fix a and b", on: "release/1.0"))
+        // 2 of the 42 lines it changes are in b.txt (under 5%).
+        #expect(result.outcome == .conflicted)
+        #expect(!Self.codes(result).contains(.missingFile))
+        #expect(result.conflicts.map(\.kind) == [.deleteModify])
+    }
+
+    @Test("missing-file is not said of a file the target renamed: the pick follows it")
+    func renamedIsNotMissing() throws {
+        let f = try baseFixture()
+        try f.git("checkout", "-q", "release/1.0")
+        try f.git("mv", "b.txt", "c.txt")
+        try f.commit("rename b")
+        try f.git("checkout", "-q", "main")
+        try f.edit("b.txt", line: 4, to: "fixed b 4")
+        try f.commit("fix b\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("fix b", on: "release/1.0"))
+        #expect(result.outcome == .clean)
+        #expect(Self.codes(result).contains(.renamedPath))
+        #expect(!Self.codes(result).contains(.missingFile))
+    }
+
+    // MARK: restructured
+
+    @Test("restructured: the target rewrote the code the fix edits")
+    func restructured() throws {
+        let f = try Self.codeFixture()
+        try f.git("checkout", "-q", "release/1.0")
+        try f.write("src/app.c", """
+            #include "util.h"
+            /* app line 2 */
+            long run_step(long input) {
+                long sum = input + 1;
+                if (sum < 0) sum = 0;
+                return sum;
+            }
+            /* app line 8 */
+            /* app line 9 */
+            /* app line 10 */
+
+            """)
+        try f.commit("rewrite run_step")
+        try f.git("checkout", "-q", "main")
+        try f.edit("src/app.c", line: 5, to: "    total = total + 2;")
+        try f.commit("fix the step\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("fix the step", on: "release/1.0"))
+        #expect(result.outcome == .needsAdaptation)
+        #expect(result.reasons.first?.code == .conflicts)
+        let reason = try #require(result.reasons.first { $0.code == .restructured })
+        #expect(reason.message.contains("src/app.c"))
+    }
+
+    @Test("restructured does not fire on a one-line conflict on a line both sides changed")
+    func oneLineConflict() throws {
+        let f = try baseFixture()
+        try f.git("config", "backport.signals", "all")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.edit("a.txt", line: 10, to: "release a 10")
+        try f.commit("release edits a10")
+        try f.git("checkout", "-q", "main")
+        try f.edit("a.txt", line: 10, to: "main a 10")
+        try f.commit("fix a10\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("fix a10", on: "release/1.0"))
+        #expect(result.outcome == .conflicted)
+        #expect(!Self.codes(result).contains(.restructured))
+        #expect(!Self.codes(result).contains(.prerequisite))
+    }
+
+    // MARK: missing-symbol
+
+    @Test("missing-symbol: the fix calls a helper main added and the target lacks")
+    func missingSymbol() throws {
+        let f = try Self.codeFixture()
+        try f.write("src/util.c", "int helper_one(int v) { return v; }\nint computeChecksum(int v) { return v * 31; }\n")
+        try f.commit("add computeChecksum")
+        try f.edit("src/app.c", line: 5, to: "    total = computeChecksum(total) + 1;")
+        try f.commit("checksum the total\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("checksum the total", on: "release/1.0"))
+        #expect(result.outcome == .needsAdaptation)
+        let reason = try #require(result.reasons.first { $0.code == .missingSymbol })
+        #expect(reason.message.contains("computeChecksum (src/util.c)"))
+        #expect(result.mergedTree != nil)
+    }
+
+    @Test("missing-symbol does not fire when the target has the name elsewhere")
+    func symbolOnTarget() throws {
+        let f = try Self.codeFixture()
+        try f.edit("src/app.c", line: 5, to: "    total = helper_one(total) + 1;")
+        try f.commit("use helper_one\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("use helper_one", on: "release/1.0"))
+        #expect(result.outcome == .clean)
+    }
+
+    @Test("missing-symbol does not fire on a renamed local variable")
+    func renamedLocal() throws {
+        let f = try Self.codeFixture()
+        try f.edit("src/app.c", line: 4, to: "    int runningTotal = value;")
+        try f.edit("src/app.c", line: 5, to: "    runningTotal = runningTotal + 1;")
+        try f.edit("src/app.c", line: 6, to: "    return runningTotal;")
+        try f.commit("rename total\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("rename total", on: "release/1.0"))
+        #expect(result.outcome == .clean)
+        #expect(!Self.codes(result).contains(.missingSymbol))
+    }
+
+    @Test("missing-symbol does not fire on a helper the fix adds itself")
+    func helperAddedByFix() throws {
+        let f = try Self.codeFixture()
+        try f.edit("src/app.c", line: 2, to: "static int clampValue(int v) { return v > 9 ? 9 : v; }")
+        try f.edit("src/app.c", line: 5, to: "    total = clampValue(total) + 1;")
+        try f.commit("clamp the total\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("clamp the total", on: "release/1.0"))
+        #expect(result.outcome == .clean)
+        #expect(!Self.codes(result).contains(.missingSymbol))
+    }
+
+    @Test("missing-symbol does not fire on a function the fix defines, though the source has one of that name elsewhere")
+    func definedByFixElsewhereOnSource() throws {
+        let f = try Self.codeFixture()
+        try f.write("src/other.c", "int clampValue(long v) { return (int)v; }\n")
+        try f.commit("main adds another clampValue")
+        try f.edit("src/app.c", line: 2, to: "static int clampValue(int v) {")
+        try f.edit("src/app.c", line: 5, to: "    total = clampValue(total) + 1;")
+        try f.commit("clamp the total\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("clamp the total", on: "release/1.0"))
+        #expect(result.outcome == .clean)
+        #expect(!Self.codes(result).contains(.missingSymbol))
+    }
+
+    @Test("missing-symbol does not fire on a local variable the fix declares (Go's :=)")
+    func declaredLocal() throws {
+        let f = try Self.codeFixture()
+        try f.write("vendor/lib/cache.go", "func load() { numErr := 0; _ = numErr }\n")
+        try f.write("src/more.go", "func more() { var numErr int; _ = numErr }\n")
+        try f.commit("main uses numErr elsewhere")
+        try f.edit("src/app.c", line: 4, to: "    numErr, total := parse(value)")
+        try f.commit("count errors\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("count errors", on: "release/1.0"))
+        #expect(!Self.codes(result).contains(.missingSymbol))
+    }
+
+    @Test("missing-symbol does not fire on a name defined in a file the fix also adds")
+    func definedInAddedFile() throws {
+        let f = try Self.codeFixture()
+        // The source mentions the name before the fix (so only the added file can excuse it).
+        try f.write("docs/api.md", "Call limitValue(v) to bound a value.\n")
+        try f.commit("document limitValue")
+        try f.write("src/limits.c", "int limitValue(int v) { return v > 99 ? 99 : v; }\n")
+        try f.edit("src/app.c", line: 5, to: "    total = limitValue(total) + 1;")
+        try f.commit("limit the total\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("limit the total", on: "release/1.0"))
+        #expect(result.outcome == .clean)
+        #expect(!Self.codes(result).contains(.missingSymbol))
+    }
+
+    @Test("missing-symbol does not read data files: a YAML key the target lacks is no symbol")
+    func dataFileKey() throws {
+        let f = try Self.codeFixture()
+        try f.write("ci/release.yml", "jobs:\n  build:\n    runs-on: ubuntu\n")
+        try f.commit("add the release job")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.write("ci/release.yml", "jobs:\n  build:\n    runs-on: ubuntu\n")
+        try f.commit("the release job on 1.0")
+        try f.git("checkout", "-q", "main")
+        try f.write("other.yml", "make_latest: true\n")
+        try f.commit("main uses make_latest elsewhere")
+        try f.write("ci/release.yml", "jobs:\n  build:\n    runs-on: ubuntu\n    make_latest: false\n")
+        try f.commit("do not mark as latest\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("do not mark as latest", on: "release/1.0"))
+        #expect(result.outcome == .clean)
+        #expect(!Self.codes(result).contains(.missingSymbol))
+    }
+
+    @Test("backport.signals = none switches the signals off")
+    func switchedOff() throws {
+        let f = try Self.codeFixture()
+        try f.git("config", "backport.signals", "none")
+        try f.write("src/util.c", "int helper_one(int v) { return v; }\nint computeChecksum(int v) { return v * 31; }\n")
+        try f.commit("add computeChecksum")
+        try f.edit("src/app.c", line: 5, to: "    total = computeChecksum(total) + 1;")
+        try f.commit("checksum the total\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("checksum the total", on: "release/1.0"))
+        #expect(result.outcome == .clean)
+        try f.git("config", "backport.signals", "missing-file, bogus")
+        #expect(throws: BackportError.self) { try plan(f) }
+    }
+
+    // MARK: prerequisite
+
+    @Test("prerequisite: a conflict names the main-only commit that changed the lines, oldest first")
+    func prerequisite() throws {
+        let f = try baseFixture()
+        // Off by default (its cost): asked for.
+        try f.git("config", "backport.signals", "all")
+        try f.edit("a.txt", line: 6, to: "header 6 (relicensed)")
+        let header = try f.commit("license header")
+        try f.edit("a.txt", line: 6, to: "header 6 (relicensed, fixed)")
+        try f.commit("fix the header\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("fix the header", on: "release/1.0"))
+        #expect(result.outcome == .conflicted)
+        let reason = try #require(result.reasons.first { $0.code == .prerequisite })
+        #expect(reason.commit?.hex == header)
+        #expect(reason.message.contains("(license header)"))
+        #expect(!Self.codes(result).contains(.restructured))
+        try f.git("config", "--unset", "backport.signals")
+        #expect(!Self.codes(try #require(try plan(f).result("fix the header", on: "release/1.0"))).contains(.prerequisite))
+    }
+
+    // MARK: depends-on-unapplied
+
+    @Test("depends-on-unapplied: a fix of lines an earlier, conflicted candidate added")
+    func dependsOnUnapplied() throws {
+        let f = try baseFixture()
+        try f.git("checkout", "-q", "release/1.0")
+        try f.edit("a.txt", line: 6, to: "release a 6")
+        try f.commit("release edits a6")
+        try f.git("checkout", "-q", "main")
+        for line in 5...7 { try f.edit("a.txt", line: line, to: "first fix line \(line)") }
+        let first = try f.commit("first fix\n\nBackport-To: 1.0")
+        try f.edit("a.txt", line: 6, to: "second fix line 6")
+        try f.commit("second fix\n\nBackport-To: 1.0")
+        let p = try plan(f)
+        #expect(p.outcome("first fix", on: "release/1.0") == .conflicted)
+        let result = try #require(p.result("second fix", on: "release/1.0"))
+        let reason = try #require(result.reasons.first { $0.code == .dependsOnUnapplied })
+        #expect(reason.commit?.hex == first)
+        // Nothing depends on a clean candidate.
+        #expect(!Self.codes(try #require(p.result("first fix", on: "release/1.0"))).contains(.dependsOnUnapplied))
+    }
+}
+
+/// `git backport replay`: the grading of past backports against what plan says.
+@Suite("Replay grades past backports")
+struct ReplayTests {
+    @Test("An as-is cherry-pick and a rewritten backport are graded so, with plan's outcomes")
+    func grades() throws {
+        let f = try baseFixture()
+        try f.edit("a.txt", line: 3, to: "main a 3")
+        let clean = try f.commit("fix a3")
+        for line in 10...12 { try f.edit("b.txt", line: line, to: "main b \(line)") }
+        let rewritten = try f.commit("fix b10-12")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.edit("b.txt", line: 11, to: "release b 11")
+        try f.commit("release edits b11")
+        try f.git("cherry-pick", "-x", clean)
+        try f.edit("b.txt", line: 15, to: "something else entirely")
+        try f.commit("fix b for 1.0\n\n(cherry picked from commit \(rewritten))")
+        try f.git("checkout", "-q", "main")
+
+        let repository = try Repository.discover(startingAt: f.path)
+        let report = try Replayer(repository: repository, settings: Settings.load(from: repository))
+            .replay(ReplayOptions(onto: "release/1.0"))
+        #expect(report.backports.count == 2)
+        let byUpstream = Dictionary(uniqueKeysWithValues: report.backports.map { ($0.upstream.hex, $0) })
+        #expect(byUpstream[clean]?.grade == .asIs)
+        #expect(byUpstream[clean]?.outcome == .clean)
+        #expect(byUpstream[rewritten]?.grade == .rewritten)
+        #expect(byUpstream[rewritten]?.conflicted == true)
+        #expect(report.measures.asIs == 1 && report.measures.asIsClean == 1)
+        #expect(report.measures.conflictedPicks == 1)
+        #expect(report.measures.table["clean"]?["as-is"] == 1)
+    }
+
+    @Test("Jaccard of added lines counts repeats (multisets)")
+    func jaccard() {
+        #expect(Replayer.jaccard(["a": 2, "b": 1], ["a": 1, "b": 1]) == 2.0 / 3.0)
+        #expect(Replayer.jaccard([:], [:]) == 1)
+        #expect(Replayer.jaccard(["a": 1], ["b": 1]) == 0)
+    }
+}
+
+/// Follow-up fixes: later commits whose `Fixes:` names a carried commit go with it.
+@Suite("Follow-up fixes")
+struct FollowUpTests {
+    @Test("A later commit whose Fixes: names a carried candidate is listed with it and tried on the same targets")
+    func followUp() throws {
+        let f = try baseFixture(releases: ["release/1.0", "release/2.0"])
+        try f.edit("a.txt", line: 3, to: "fixed a 3")
+        let first = try f.commit("fix a3\n\nBackport-To: 1.0")
+        try f.edit("a.txt", line: 4, to: "fixed a 4 too")
+        let second = try f.commit("fix the fix\n\nFixes: \(first.prefix(12)) (\"fix a3\")")
+        let p = try plan(f)
+        #expect(p.candidate("fix a3")?.followUps?.map(\.hex) == [second])
+        #expect(p.candidate("fix the fix")?.followUps == nil)
+        // Carried to 1.0 with the fix it fixes; 2.0 never had the bug.
+        #expect(p.outcome("fix the fix", on: "release/1.0") == .clean)
+        #expect(p.outcome("fix the fix", on: "release/2.0") == .notAffected)
+    }
+}
