@@ -270,4 +270,20 @@ struct FuzzFoundTests {
         try f.commit("main drops b, moves src")
         #expect(try Self.expectAgreement(f, "main drops b, moves src").conflicts == ["src2/b2.c"])
     }
+
+    @Test("The target renames a file the fix deletes onto a path where the fix adds another: rename/add/delete, an add/add there (seed 20424)")
+    func renameAddDeleteOnTheTarget() throws {
+        let f = try fixture(["lib/x.c", "lib/y.c", "lib/keep.c"])
+        try f.git("checkout", "-q", "release/1.0")
+        try move(f, "lib/x.c", "lib2/x.c")
+        try move(f, "lib/y.c", "lib2/y.c")
+        try f.commit("release moves x and y")
+        try f.git("checkout", "-q", "main")
+        try f.git("rm", "-q", "lib/x.c", "lib/y.c")
+        try FileManager.default.createDirectory(atPath: f.path + "/lib2", withIntermediateDirectories: true)
+        try f.write("lib2/x.c", Fixture.lines("main x", 20))
+        try FileManager.default.createSymbolicLink(atPath: f.path + "/lib2/y.c", withDestinationPath: "x.c")
+        try f.commit("main replaces x and y")
+        #expect(try Self.expectAgreement(f, "main replaces x and y").conflicts == ["lib2/x.c", "lib2/y.c", "lib2/y.c~<target>"])
+    }
 }

@@ -6,11 +6,11 @@ import TestSupport
 struct FuzzTests {
     /// Seeds of Scripts/fuzz whose random repositories once made git-backport disagree with
     /// git's merge, one per rule settled since (Docs/design.md): kind changes (7, 18, 106),
-    /// folder renames and renames (102, 116, 123, 130, 1044, 2085), a directory rename split
+    /// folder renames and renames (102, 116, 123, 130, 1044, 2085, 20424), a directory rename split
     /// (145). Run with the binary this test run built: every pick's call, clean tree and
     /// conflicted paths must agree with git's, plan must not fail, and the repository must
     /// not change. 30 to 45 s on a busy 2-core machine.
-    static let settledSeeds = [7, 18, 102, 106, 116, 123, 130, 145, 1044, 2085]
+    static let settledSeeds = [7, 18, 102, 106, 116, 123, 130, 145, 1044, 2085, 20424]
 
     @Test("Scripts/fuzz on the seeds that once disagreed: no difference with git")
     func settledSeedsAgree() throws {

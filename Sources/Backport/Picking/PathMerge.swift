@@ -308,6 +308,22 @@ struct PathMerge {
                     }
                     relocatedTargetFiles.insert(targetName.path)
                 }
+                if let fixFile = added[targetName.path] {
+                    // The fix deleted the file and added another where the target renamed it:
+                    // merge-ort's rename/add/delete, left as an add/add of the two files (a
+                    // "distinct types" pair when their kinds differ), never clean.
+                    guard relocated == nil, !typeChanged.contains(path) else { throw WholeTreesNeeded("two files meet at one path") }
+                    added[targetName.path] = nil
+                    try claim(targetName.path)
+                    let fixSide = RenameCandidate(path: targetName.path, entry: fixFile)
+                    try mergeFile(at: targetName.path, ancestor: nil, ours: targetName, theirs: fixSide, into: result)
+                    if !result.conflicts.contains(where: { $0.path == targetName.path }) {
+                        result.updates[targetName.path] = nil
+                        result.conflicts.append(PathConflict(kind: .renameDelete, path: targetName.path, ancestor: side(source),
+                            ours: side(targetName), theirs: side(fixSide), binary: try isBinary(fixFile), mergedText: nil))
+                    }
+                    continue
+                }
                 try claim(relocated ?? targetName.path)
                 result.conflicts.append(PathConflict(kind: typeChanged.contains(path) ? .modifyDelete : .renameDelete, path: relocated ?? targetName.path,
                     ancestor: side(source), ours: side(targetName), theirs: nil,
