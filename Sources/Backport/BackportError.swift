@@ -18,6 +18,9 @@ public enum BackportError: Error, CustomStringConvertible, Equatable {
     case invalidInput(String)
     /// A shallow clone whose history stops before what the plan needs.
     case shallowClone
+    /// Writing objects into the repository failed (a full disk, a read-only mount, a file
+    /// size limit): every later pick would fail the same way, so the run stops.
+    case cannotWrite(GitError)
     case git(GitError)
 
     public var description: String {
@@ -44,6 +47,8 @@ public enum BackportError: Error, CustomStringConvertible, Equatable {
             return message
         case .shallowClone:
             return "this clone is shallow and its history stops before the release branches' fork points; deepen it with 'git fetch --unshallow' (or 'git fetch --deepen=<n>')"
+        case .cannotWrite(let error):
+            return "cannot write objects into the repository: \(error.message); nothing was written to any branch"
         case .git(let error):
             return error.description
         }

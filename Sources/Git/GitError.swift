@@ -11,6 +11,9 @@ public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
     public let code: Int32
     /// libgit2's error class (`GIT_ERROR_ODB`, `GIT_ERROR_REFERENCE`, ...), or 0.
     public let errorClass: Int32
+    /// The system's error number when the call failed (`errno`; 0 when it says nothing):
+    /// libgit2 does not always set a message when a write fails.
+    public let systemError: Int32
     /// libgit2's message, or a description of the code when libgit2 left none.
     public let message: String
     /// The C function that failed.
@@ -26,9 +29,17 @@ public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
         isNotFound || (errorClass == Int32(GIT_ERROR_ODB.rawValue) && message.hasPrefix("object not found"))
     }
 
+    /// Writing failed for want of room or permission from the system (a full disk, a quota,
+    /// a file size limit, a read-only mount), as `errno` or libgit2's message says.
+    public var isWriteFailure: Bool {
+        [ENOSPC, EFBIG, EROFS, EDQUOT].contains(systemError)
+            || (errorClass == Int32(GIT_ERROR_OS.rawValue) && message.lowercased().contains("write"))
+    }
+
     public var description: String { "\(message) (\(function))" }
 
-    public init(code: Int32, errorClass: Int32 = 0, message: String, function: String) {
+    public init(code: Int32, errorClass: Int32 = 0, systemError: Int32 = 0, message: String, function: String) {
+        self.systemError = systemError
         self.code = code
         self.errorClass = errorClass
         self.message = message
@@ -43,13 +54,14 @@ public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
 @discardableResult
 func call(_ function: String, _ body: () -> Int32) throws -> Int32 {
     libgit2Initialized()
+    errno = 0
     let result = body()
     guard result < 0 else { return result }
-    throw lastError(code: result, function: function)
+    throw lastError(code: result, function: function, systemError: errno)
 }
 
 /// Builds a ``GitError`` from libgit2's last error of this thread and clears it.
-func lastError(code: Int32, function: String) -> GitError {
+func lastError(code: Int32, function: String, systemError: Int32 = 0) -> GitError {
     var message = "libgit2 error \(code)"
     var errorClass: Int32 = 0
     if let last = git_error_last() {
@@ -59,7 +71,10 @@ func lastError(code: Int32, function: String) -> GitError {
         }
     }
     git_error_clear()
-    return GitError(code: code, errorClass: errorClass, message: message, function: function)
+    if errorClass == 0, systemError != 0, message.hasPrefix("libgit2 error") {
+        message += ": " + String(cString: strerror(systemError))
+    }
+    return GitError(code: code, errorClass: errorClass, systemError: systemError, message: message, function: function)
 }
 
 /// libgit2 is initialised once per process, lazily, and never shut down.

@@ -479,4 +479,31 @@ struct ApplyTests {
             }
         }
     }
+
+    @Test("A disk that fills while apply writes (a file size limit here) is one fatal line, and no branch moves")
+    func diskFull() throws {
+        let f = try Fixture()
+        // Files too large and too random to compress under the limit once merged.
+        var generator = SystemRandomNumberGenerator()
+        func noise() -> String { (0..<2000).map { _ in String(UInt64.random(in: 0...UInt64.max, using: &generator), radix: 36) }.joined(separator: "\n") + "\n" }
+        try f.write("big.txt", noise())
+        try f.commit("initial")
+        try f.git("branch", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        try f.write("big.txt", "release header\n" + (try f.read("big.txt")))
+        try f.commit("release change")
+        try f.git("checkout", "-q", "main")
+        try f.write("big.txt", (try f.read("big.txt")) + "fixed at the end\n")
+        try f.commit("fix\n\nBackport-To: 1.0")
+        let refs = try f.git("show-ref")
+        // SIGXFSZ ignored: a write past the limit fails with EFBIG, as a full disk fails with ENOSPC.
+        let command = "trap '' XFSZ; ulimit -f 2; exec \"$0\" apply --onto 1.0"
+        let output = try run("/bin/bash", ["-c", command, binary], in: f.path, environment: ["GIT_COMMITTER_DATE": "1800000000 +0000"])
+        #expect(output.status == 128, "\(output.stdout)\(output.stderr)")
+        #expect(output.stderr.hasPrefix("fatal: cannot write objects into the repository: ") && output.stderr.contains("nothing was written to any branch"),
+                "\(output.stderr)")
+        #expect(try f.git("show-ref") == refs)
+        let locks = FileManager.default.enumerator(atPath: f.path + "/.git")!.compactMap { $0 as? String }.filter { $0.hasSuffix(".lock") }
+        #expect(locks.isEmpty)
+    }
 }

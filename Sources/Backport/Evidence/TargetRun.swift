@@ -105,7 +105,7 @@ final class TargetRun {
                     Reason(.unitIncomplete, "not tried: \(failed.short()), an earlier commit of its pull request, is not clean on \(target.name)",
                            commit: failed)], conflicts: [])
             } else {
-                result = classify(candidate)
+                result = try classify(candidate)
                 if unit != nil, result.outcome.needsAttention || result.outcome == .skipped {
                     // The pull request goes whole or not at all: the next picks go on without it.
                     unit!.failed = candidate.commit.id
@@ -132,11 +132,14 @@ final class TargetRun {
          ("verifying", verify)]
     }
 
-    private func classify(_ candidate: CandidateWork) -> PickResult {
+    private func classify(_ candidate: CandidateWork) throws -> PickResult {
         var findings: [Finding] = []
         for step in steps {
             do {
                 findings += try Trace.accumulate(step.name) { try step.examine(candidate) }
+            } catch BackportError.cannotWrite(let error) {
+                // Not this pick's fault (the repository cannot be written): the run stops.
+                throw BackportError.cannotWrite(error)
             } catch {
                 findings.append(.failed(failure(error, while: step.name, candidate)))
             }

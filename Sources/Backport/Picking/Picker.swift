@@ -135,7 +135,16 @@ final class Picker {
     /// Merges the fix's change into `input.onto`, writing merged objects to `store`.
     func pick(_ input: PickInput, writingTo store: ObjectStore) throws -> PickOutput {
         // Objects written into the repository are never left half-written by Ctrl-C.
-        guard store == .memory else { return try Interruption.critical { try merge(input, writingTo: store) } }
+        guard store == .memory else {
+            do {
+                return try Interruption.critical { try merge(input, writingTo: store) }
+            } catch let error as GitError where error.isWriteFailure {
+                // The repository cannot take the pick's objects: no later pick could either.
+                throw BackportError.cannotWrite(error)
+            } catch let error as PathError where error.error.isWriteFailure {
+                throw BackportError.cannotWrite(error.error)
+            }
+        }
         return try merge(input, writingTo: store)
     }
 
