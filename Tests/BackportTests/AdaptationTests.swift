@@ -348,5 +348,8 @@ struct FollowUpTests {
         // Carried to 1.0 with the fix it fixes; 2.0 never had the bug.
         #expect(p.outcome("fix the fix", on: "release/1.0") == .clean)
         #expect(p.outcome("fix the fix", on: "release/2.0") == .notAffected)
+        // The text and Markdown reports list the follow-up with the commit it fixes.
+        #expect(TextRenderer(colour: false).render(p).contains("  follow-up fix: \(second.prefix(10)) fix the fix"))
+        #expect(MarkdownRenderer().render(p).contains("  - follow-up fix `\(second.prefix(10))`"))
     }
 }

@@ -72,9 +72,14 @@ public struct TextRenderer {
         var details = ""
         for candidate in candidates {
             let results = (byCommit[candidate.commit] ?? []).filter { $0.isNotable && filter.shows($0.outcome) }
-            guard !results.isEmpty || !candidate.warnings.isEmpty else { continue }
+            let followUps = candidate.followUps ?? []
+            guard !results.isEmpty || !candidate.warnings.isEmpty || !followUps.isEmpty else { continue }
             details += "\n\(candidate.commit.short()) \(PathCoding.displayed(candidate.subject))\n"
             for warning in candidate.warnings { details += "  warning: \(PathCoding.displayed(warning))\n" }
+            for id in followUps {
+                let subject = plan.candidates.first { $0.commit == id }.map { " " + PathCoding.displayed($0.subject) } ?? ""
+                details += "  follow-up fix: \(id.short())\(subject) (its Fixes: names this commit; carry them together)\n"
+            }
             for result in results {
                 details += "  \(result.target): \(paint(result.outcome.rawValue, result.outcome))"
                 details += result.reasons.first.map { " — \(PathCoding.displayed($0.message))" } ?? ""
@@ -303,14 +308,16 @@ public struct MarkdownRenderer {
         }
         out += "\n" + TextRenderer.summary(plan) + "\n"
         let notable = plan.results.filter { $0.isNotable && filter.shows($0.outcome) }
-        let warned = candidates.filter { !$0.warnings.isEmpty }
+        let warned = candidates.filter { !$0.warnings.isEmpty || !($0.followUps ?? []).isEmpty }
         if !notable.isEmpty || !warned.isEmpty {
             out += "\n<details><summary>Details</summary>\n\n"
             for candidate in candidates {
                 let results = notable.filter { $0.commit == candidate.commit }
-                guard !results.isEmpty || !candidate.warnings.isEmpty else { continue }
+                let followUps = candidate.followUps ?? []
+                guard !results.isEmpty || !candidate.warnings.isEmpty || !followUps.isEmpty else { continue }
                 out += "- `\(candidate.commit.short())` \(Self.escape(candidate.subject))\n"
                 for warning in candidate.warnings { out += "  - ⚠ \(Self.escape(warning))\n" }
+                for id in followUps { out += "  - follow-up fix `\(id.short())`: carry them together\n" }
                 for result in results {
                     out += "  - `\(result.target)`: **\(result.outcome.rawValue)**"
                     out += result.reasons.map { " — " + Self.escape(PathCoding.displayed($0.message)) }.joined()
