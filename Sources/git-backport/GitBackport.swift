@@ -9,10 +9,11 @@ struct GitBackport: ParsableCommand {
         commandName: "git-backport",
         abstract: "Find the fixes on main, try them on every release branch in memory, and say how each will go.",
         discussion: """
-            Run it as `git backport <command>` once git-backport is on PATH. plan, preview \
-            and branches change nothing in the repository: picks are computed in memory (the \
-            scratch worktrees of plan --verify exist only while it runs). resolve makes a \
-            branch and a worktree for you, and continue and abort work in them. Configuration \
+            Run it as `git backport <command>` once git-backport is on PATH. plan, preview, \
+            replay and branches change nothing in the repository: picks are computed in memory \
+            (the scratch worktrees of plan --verify exist only while it runs). apply writes the \
+            clean picks as commits on backport branches (objects and those branches only). \
+            resolve makes a branch and a worktree for you, and continue and abort work in them. Configuration \
             comes from a committed .backportconfig, then `git config backport.*` (and \
             `git -c`), then flags (see Docs/configuration.md).
             """,
