@@ -170,12 +170,7 @@ public struct Planner {
 
     private func makePlan(_ options: PlanOptions, chosen: (source: Source, targets: [Target])? = nil) throws -> Plan {
         let (source, targets) = try chosen ?? branches(for: options)
-        let since = try options.since.map { spec in
-            guard let since = Since.parse(spec, in: repository) else {
-                throw BackportError.invalidInput("--since '\(spec)': not a commit in this repository, nor a date (2026-01-01, '3 months ago')")
-            }
-            return since
-        }
+        let since = try options.since.map { try Since.parsing($0, in: repository) }
 
         let (work, histories, units) = try Trace.measure("candidates") {
             try candidates(options: options, source: source, targets: targets, since: since)
@@ -381,7 +376,8 @@ public struct Planner {
             }
         } else if options.commits.isEmpty {
             let lacked = Set(sourceCommits.map(\.0.id))
-            line = try Units.firstParentLine(from: source.branch.tip, in: repository) { !lacked.contains($0) }
+            // Back to the first commit every target has, oldest first.
+            line = try repository.firstParentLine(from: source.branch.tip) { !lacked.contains($0) }.reversed()
         } else {
             line = try explicitIDs(options.commits).map { try repository.commit($0) }
         }

@@ -220,3 +220,18 @@ private struct CommitQueue {
         return top
     }
 }
+
+extension Repository {
+    /// The commits of `tip`'s first-parent line, newest first, down to the first one
+    /// `stop` says to stop at (not included) or the root.
+    public func firstParentLine(from tip: OID, stoppingAt stop: (OID) -> Bool) throws -> [Commit] {
+        var line: [Commit] = []
+        var next: OID? = tip
+        while let id = next, !stop(id) {
+            let commit = try commit(id)
+            line.append(commit)
+            next = commit.parents.first
+        }
+        return line
+    }
+}

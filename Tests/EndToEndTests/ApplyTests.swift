@@ -31,6 +31,14 @@ func apply(_ arguments: [String], in f: Fixture, environment: [String: String] =
     try backport(["apply"] + arguments, in: f.path, environment: ["GIT_COMMITTER_DATE": "1800000000 +0100"].merging(environment) { $1 })
 }
 
+/// A clone of the fixture where git itself picks, to compare with what apply wrote.
+func throwawayClone(of f: Fixture, _ options: String...) throws -> Fixture {
+    let clone = try Fixture(initialize: false)
+    let output = try run("/usr/bin/git", ["clone", "-q"] + options + [f.path, clone.path], in: f.path)
+    try #require(output.status == 0, "git clone: \(output.stderr)")
+    return clone
+}
+
 /// Everything about a repository apply must not touch unless asked: refs, HEAD, index, status.
 func repositoryState(_ f: Fixture) throws -> String {
     try [f.git("show-ref"), f.git("symbolic-ref", "HEAD"), f.git("status", "--porcelain"),
@@ -53,8 +61,7 @@ struct ApplyTests {
         #expect(try f.git("status", "--porcelain") == status)
 
         // What git does in a throwaway clone.
-        let clone = try Fixture(initialize: false)
-        _ = try run("/usr/bin/git", ["clone", "-q", f.path, clone.path], in: f.path)
+        let clone = try throwawayClone(of: f)
         try clone.git("checkout", "-q", "-b", "pick", "origin/release/1.0")
         for subject in ["fix five", "fix ten"] {
             let id = try f.git("log", "--format=%H", "--grep=^\(subject)$", "main")
@@ -177,8 +184,7 @@ struct ApplyTests {
         #expect(message.hasPrefix("[CONFLICTS] fix thirty\n\nCONFLICTS TO RESOLVE"), "\(message)")
         #expect(message.contains("\ta.txt\n"))
 
-        let clone = try Fixture(initialize: false)
-        _ = try run("/usr/bin/git", ["clone", "-q", f.path, clone.path], in: f.path)
+        let clone = try throwawayClone(of: f)
         try clone.git("checkout", "-q", "origin/backport/release/1.0~1")
         let id = try f.git("log", "--format=%H", "--grep=^fix thirty$", "main")
         try clone.git(["cherry-pick", "--no-commit", id], allowFailure: true)
@@ -204,8 +210,7 @@ struct ApplyTests {
     @Test("Works in a bare repository")
     func bare() throws {
         let f = try applyFixture()
-        let bare = try Fixture(initialize: false)
-        _ = try run("/usr/bin/git", ["clone", "-q", "--mirror", f.path, bare.path], in: f.path)
+        let bare = try throwawayClone(of: f, "--mirror")
         let output = try apply(["--onto", "1.0"], in: bare)
         #expect(output.status == 0, "\(output.stderr)")
         #expect(try bare.git("rev-list", "--count", "release/1.0..backport/release/1.0") == "2")
@@ -264,8 +269,7 @@ struct ApplyTests {
         let ids = try f.git("rev-list", "--reverse", "release/1.0..main").split(separator: "\n").map(String.init)
         let output = try apply(["--onto", "1.0", "--signoff"] + ids, in: f)
         #expect(output.status == 0, "\(output.stderr)")
-        let clone = try Fixture(initialize: false)
-        _ = try run("/usr/bin/git", ["clone", "-q", f.path, clone.path], in: f.path)
+        let clone = try throwawayClone(of: f)
         try clone.git("checkout", "-q", "-b", "pick", "origin/release/1.0")
         for id in ids { try clone.git("cherry-pick", "-x", "-s", "--allow-empty-message", id) }
         for i in ids.indices {
@@ -322,8 +326,7 @@ struct ApplyTests {
         #expect(body.contains(" -- Fix the widget (#13)\n") && !body.contains("#13 -- "), "\(body)")
 
         // git: the merge picked as one commit, and its commits picked one by one, give this tree.
-        let clone = try Fixture(initialize: false)
-        _ = try run("/usr/bin/git", ["clone", "-q", f.path, clone.path], in: f.path)
+        let clone = try throwawayClone(of: f)
         let five = try f.git("log", "--format=%H", "--grep=^fix five$", "main")
         let ten = try f.git("log", "--format=%H", "--grep=^fix ten$", "main")
         let merge = try f.git("log", "--format=%H", "--grep=^Merge pull request #12", "main")

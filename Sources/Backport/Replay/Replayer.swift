@@ -36,22 +36,18 @@ public struct Replayer {
     }
 
     public func replay(_ options: ReplayOptions) throws -> ReplayReport {
-        guard let (refName, tip) = try repository.resolveReference(options.onto) ?? repository.resolveReference("refs/heads/" + options.onto)
-                ?? repository.resolveReference("refs/remotes/" + options.onto) else {
+        // Named as plan's --onto names a branch (local, remote-tracking, or a full name).
+        guard let branch = try BranchFinder(repository: repository, settings: settings).branch(named: options.onto) else {
             throw BackportError.unknownBranch(options.onto, role: "target")
         }
-        let since = try options.since.map { spec in
-            guard let since = Since.parse(spec, in: repository) else {
-                throw BackportError.invalidInput("--since '\(spec)': not a commit in this repository, nor a date (2026-01-01, '3 months ago')")
-            }
-            return since
-        }
+        let (refName, tip) = (branch.name, branch.tip)
+        let since = try options.since.map { try Since.parsing($0, in: repository) }
         let picker = Picker(gitDirectory: repository.gitDirectory, renames: try RenameOptions(config: repository.config()))
         let adaptation = AdaptationCache()
         var replayed: [ReplayedBackport] = []
         let hidden: [OID] = if case .revision(let stop) = since { [stop] } else { [] }
         let order = try Trace.measure("walking the target") {
-            options.firstParent ? try firstParentLine(from: tip, hiding: hidden.first)
+            options.firstParent ? try repository.firstParentLine(from: tip) { $0 == hidden.first }.map(\.id)
                 : try repository.walk(from: [tip], hiding: hidden).reversed()
         }
         for id in order {
@@ -59,7 +55,7 @@ public struct Replayer {
             if case .time(let after) = since, commit.time < after { continue }
             guard commit.parents.count == 1, let parent = commit.parents.first,
                   let upstream = try self.upstream(of: commit), upstream.parents.count == 1 else { continue }
-            let target = Target(branch: Branch(name: refName, shortName: options.onto, isRemote: refName.hasPrefix("refs/remotes/"), tip: parent),
+            let target = Target(branch: Branch(name: refName, shortName: options.onto, isRemote: branch.isRemote, tip: parent),
                                 version: nil)
             let work = CandidateWork(commit: upstream, change: CommitChange(upstream),
                                      request: FixRequest(trailers: upstream.trailers, settings: settings), selection: .argument,
@@ -76,17 +72,6 @@ public struct Replayer {
         }
         Trace.report()
         return ReplayReport(target: options.onto, head: tip, backports: replayed)
-    }
-
-    /// The commits of the first-parent line from `tip`, newest first, down to `stop`.
-    private func firstParentLine(from tip: OID, hiding stop: OID?) throws -> [OID] {
-        var line: [OID] = []
-        var next: OID? = tip
-        while let id = next, id != stop {
-            line.append(id)
-            next = try repository.commit(id).parents.first
-        }
-        return line
     }
 
     /// The upstream commit B's marker names, when this repository has it (the first that

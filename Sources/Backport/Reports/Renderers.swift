@@ -158,16 +158,18 @@ public struct TextRenderer {
             }
             out += row.trimmingTrailingSpaces() + "\n"
         }
-        var unit: OID?
+        let units = Dictionary((plan.units ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var previous: OID?
         for candidate in candidates {
             // A pull request's row (`--units prs`), then its commits beneath, indented.
-            let shown = candidate.unit.flatMap { id in plan.units?.first { $0.id == id } }.flatMap(Self.unitRow)
-            if candidate.unit != unit, let shown, let report = plan.units?.first(where: { $0.id == candidate.unit }) {
+            let report = candidate.unit.flatMap { units[$0] }
+            let shown = report.flatMap(Self.unitRow)
+            if candidate.unit != previous, let shown, let report {
                 row(shown, PathCoding.displayed(report.title)) { plan.outcome(ofUnit: report, on: $0.branch) }
             }
-            unit = candidate.unit
+            previous = candidate.unit
             // A pull request of one commit is one row, its number after the subject.
-            let number = shown == nil ? candidate.unit.flatMap { id in plan.units?.first { $0.id == id }?.number } : nil
+            let number = shown == nil ? report?.number : nil
             let subject = (shown == nil ? "" : "  ") + PathCoding.displayed(candidate.subject)
                 + (number.map { subject in candidate.subject.hasSuffix("(#\(subject))") ? "" : " (#\(subject))" } ?? "")
             row(candidate.commit.short(), subject) { target in

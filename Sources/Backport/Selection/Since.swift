@@ -17,6 +17,14 @@ enum Since: Equatable {
         return date(spec, now: now).map { .time(Int64($0.timeIntervalSince1970)) }
     }
 
+    /// ``parse(_:in:now:)``, or the error `--since` gives for what is neither.
+    static func parsing(_ spec: String, in repository: Repository) throws -> Since {
+        guard let since = parse(spec, in: repository) else {
+            throw BackportError.invalidInput("--since '\(spec)': not a commit in this repository, nor a date (2026-01-01, '3 months ago')")
+        }
+        return since
+    }
+
     static func date(_ text: String, now: Date) -> Date? {
         let spec = text.trimmingCharacters(in: .whitespaces).lowercased()
         if spec == "yesterday" { return Date(timeIntervalSince1970: TimeInterval(Age(count: 1, unit: .day).before(Int64(now.timeIntervalSince1970)))) }

@@ -43,19 +43,6 @@ enum Units {
         }
     }
 
-    /// The commits of the source's first-parent line from its tip back to the first one
-    /// `isShared` says every target has (not included), oldest first.
-    static func firstParentLine(from tip: OID, in repository: Repository, until isShared: (OID) -> Bool) throws -> [Commit] {
-        var line: [Commit] = []
-        var next: OID? = tip
-        while let id = next, !isShared(id) {
-            let commit = try repository.commit(id)
-            line.append(commit)
-            next = commit.parents.first
-        }
-        return line.reversed()
-    }
-
     /// `Merge pull request #12 from owner/branch` then the title (GitHub); `Merge branch 'x'
     /// into 'main'` with `See merge request group/project!12` (GitLab); else the subject.
     static func merged(_ message: String) -> (number: Int?, title: String) {
