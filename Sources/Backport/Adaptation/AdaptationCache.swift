@@ -11,9 +11,15 @@ final class AdaptationCache: @unchecked Sendable {
     private let lock = NSLock()
     private var hunks: [BlobChange: [LineHunk]] = [:]
     private var lineSets: [OID: Set<String>] = [:]
-    private var identifiers: [OID: Set<String>] = [:]
+    private var identifiers: [OID: TokenSet] = [:]
     private var identifierCount = 0
-    private var trees: [OID: Set<String>] = [:]
+    private var trees: [OID: [TreeFile]] = [:]
+
+    /// A regular file of a tree.
+    struct TreeFile {
+        let path: String
+        let blob: OID
+    }
 
     struct BlobChange: Hashable {
         let old: OID?
@@ -51,10 +57,10 @@ final class AdaptationCache: @unchecked Sendable {
         return value
     }
 
-    /// Every identifier token of a blob (``Identifiers/tokens(in:)``), as a set.
-    func identifiers(of blob: OID, in repository: Repository) -> Set<String> {
+    /// Every identifier token of a blob (``Identifiers/allTokens(in:)``).
+    func identifiers(of blob: OID, in repository: Repository) -> TokenSet {
         if let known = lock.withLock({ identifiers[blob] }) { return known }
-        let value = readText(blob, repository).map(Identifiers.allTokens(in:)) ?? []
+        let value = readText(blob, repository).map(Identifiers.allTokens(in:)) ?? .empty
         lock.withLock {
             // Bounded: forgotten all at once past about 20 million tokens.
             identifierCount += value.count
@@ -67,20 +73,65 @@ final class AdaptationCache: @unchecked Sendable {
         return value
     }
 
-    /// Every identifier of the text files of a tree (the target tip's), built once per tree
-    /// for all runs, from the per-blob sets; the last few trees are kept.
-    func treeIdentifiers(of tree: OID, in repository: Repository) throws -> Set<String> {
+    /// Where in a tree's text files each name is found: the first file that has it, in the
+    /// order ``nearestFirst(_:near:)`` gives, except that a file of `avoiding` counts only
+    /// when no other file has the name. Names found nowhere are absent. The search ends
+    /// as soon as every name is settled, so a name defined beside the fix costs a few
+    /// files, and only a name missing from the tree reads all of it (each file's tokens
+    /// are kept by blob id, for every target and every later search).
+    func locate(_ names: Set<String>, in tree: OID, near paths: [String], avoiding: Set<String> = [],
+                in repository: Repository) throws -> [String: String] {
+        var wanted = names, found: [String: String] = [:]
+        for entry in Self.nearestFirst(try files(of: tree, in: repository), near: paths) {
+            if wanted.isEmpty { break }
+            let tokens = identifiers(of: entry.blob, in: repository)
+            for name in wanted where tokens.contains(name) {
+                if avoiding.contains(entry.path) {
+                    if found[name] == nil { found[name] = entry.path }
+                } else {
+                    found[name] = entry.path
+                    wanted.remove(name)
+                }
+            }
+        }
+        return found
+    }
+
+    /// A tree's regular files, listed once for all runs (the last few trees are kept).
+    private func files(of tree: OID, in repository: Repository) throws -> [TreeFile] {
         if let known = lock.withLock({ trees[tree] }) { return known }
-        var index = Set<String>()
-        for change in try repository.changes(from: nil, to: tree) {
-            guard let entry = change.new, entry.isRegularFile else { continue }
-            index.formUnion(identifiers(of: entry.blob, in: repository))
+        let value = try repository.changes(from: nil, to: tree).compactMap { change -> TreeFile? in
+            guard let entry = change.new, entry.isRegularFile, let path = change.newPath else { return nil }
+            return TreeFile(path: path, blob: entry.blob)
         }
         lock.withLock {
-            if trees.count >= 4 { trees.removeAll() }
-            trees[tree] = index
+            if trees.count >= 8 { trees.removeAll() }
+            trees[tree] = value
         }
-        return index
+        return value
+    }
+
+    /// Files in the folders of `paths` first, then the other files with one of their
+    /// extensions outside vendored code, then vendored ones, then the rest: where a
+    /// name a fix uses is most likely defined.
+    static func nearestFirst(_ files: [TreeFile], near paths: [String]) -> [TreeFile] {
+        let folders = Set(paths.map(folder(of:))), extensions = Set(paths.compactMap(fileExtension(of:)))
+        func rank(_ path: String) -> Int {
+            if folders.contains(folder(of: path)) { return 0 }
+            guard let ext = fileExtension(of: path), extensions.contains(ext) else { return 3 }
+            return MissingSymbol.isVendored(path) ? 2 : 1
+        }
+        return files.enumerated().map { (rank: rank($0.element.path), index: $0.offset, file: $0.element) }
+            .sorted { ($0.rank, $0.index) < ($1.rank, $1.index) }.map(\.file)
+    }
+
+    private static func folder(of path: String) -> Substring {
+        path.lastIndex(of: "/").map { path[..<$0] } ?? ""
+    }
+
+    private static func fileExtension(of path: String) -> Substring? {
+        let name = path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? path[...]
+        return name.lastIndex(of: ".").map { name[name.index(after: $0)...] }
     }
 
     /// A text blob's bytes; nil when it is binary, too large or cannot be read.

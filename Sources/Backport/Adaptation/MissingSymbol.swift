@@ -12,10 +12,11 @@ import Git
 /// them: a renamed variable, a helper it adds); not those of data, configuration or
 /// documentation files or vendored code (``isCode(_:)``).
 ///
-/// Cost: a name is first looked for in the target's version of the fix's files; only a name
-/// not found there makes the target's whole tree be indexed (once per target run, from
-/// identifier sets kept per blob id, shared by every target). A name still missing is
-/// looked for on the source, again from the per-blob sets.
+/// Cost: names are looked for in the tree picked onto nearest the fix's files first
+/// (``AdaptationCache/locate(_:in:near:avoiding:in:)``), and the search ends when all are
+/// found; only a name the target lacks reads the whole tree, and each file's tokens are
+/// kept by blob id for every target. A name still missing is looked for on the source
+/// the same way.
 struct MissingSymbol {
     /// How many names the evidence lists.
     var shown = 5
@@ -23,11 +24,10 @@ struct MissingSymbol {
     /// The names the fix's added lines use that might be new to the target, before any tree
     /// is searched.
     func wanted(_ evidence: PickEvidence) -> Set<String> {
-        var used = Set<String>(), removed = Set<String>(), addedFiles = Set<String>(), defined = Set<String>()
-        for change in evidence.fixChanges {
-            if change.status == .added, let new = change.new, new.isRegularFile {
-                addedFiles.formUnion(evidence.cache.identifiers(of: new.blob, in: evidence.repository))
-            }
+        var used = Set<String>(), removed = Set<String>(), defined = Set<String>()
+        let addedFiles = evidence.fixChanges.compactMap { change -> TokenSet? in
+            guard change.status == .added, let new = change.new, new.isRegularFile else { return nil }
+            return evidence.cache.identifiers(of: new.blob, in: evidence.repository)
         }
         for (path, hunks) in evidence.modifiedFiles where Self.isCode(path) {
             for hunk in hunks {
@@ -40,35 +40,22 @@ struct MissingSymbol {
                 }
             }
         }
-        return used.subtracting(removed).subtracting(addedFiles).subtracting(defined)
+        return used.subtracting(removed).subtracting(defined).filter { name in !addedFiles.contains { $0.contains(name) } }
     }
 
-    /// The signal's reason, if some name is missing. `targetIndex` is the target tip's
-    /// identifiers (built on first call); `stackedFiles` the files earlier stacked picks
-    /// changed on the tree picked onto.
-    func examine(_ evidence: PickEvidence, targetIndex: () throws -> Set<String>, stackedFiles: () throws -> [TreeEntry]) throws -> [Reason] {
-        var missing = wanted(evidence)
-        guard !missing.isEmpty else { return [] }
-        let repository = evidence.repository, cache = evidence.cache
-        // The target's versions of the fix's files first: most names are local.
-        for (path, _) in evidence.modifiedFiles {
-            if let file = try evidence.targetFile(of: path) { missing.subtract(cache.identifiers(of: file.blob, in: repository)) }
-            if missing.isEmpty { return [] }
-        }
-        missing.subtract(try targetIndex())
-        for file in try stackedFiles() where !missing.isEmpty { missing.subtract(cache.identifiers(of: file.blob, in: repository)) }
+    /// The signal's reason, if some name is missing from the tree the pick goes onto.
+    func examine(_ evidence: PickEvidence) throws -> [Reason] {
+        let missing = wanted(evidence)
         guard !missing.isEmpty, let base = evidence.input.base else { return [] }
-        // Only names the source had before the fix: the others the fix itself brings.
-        var definedAt: [String: String] = [:]
-        for change in try repository.changes(from: nil, to: base) {
-            guard let entry = change.new, entry.isRegularFile, let path = change.newPath else { continue }
-            let blobNames = cache.identifiers(of: entry.blob, in: repository)
-            let names = missing.filter(blobNames.contains)
-            for name in names where definedAt[name] == nil || Self.isFixFile(definedAt[name]!, evidence) {
-                definedAt[name] = path
-            }
-            if definedAt.count == missing.count, !definedAt.values.contains(where: { Self.isFixFile($0, evidence) }) { break }
-        }
+        let repository = evidence.repository, cache = evidence.cache
+        let fixPaths = evidence.modifiedFiles.map(\.path)
+        let onTarget = try cache.locate(missing, in: evidence.input.onto, near: fixPaths.map(evidence.targetPath(of:)), in: repository)
+        let absent = missing.subtracting(onTarget.keys)
+        guard !absent.isEmpty else { return [] }
+        // Only names the source had before the fix (the others the fix itself brings),
+        // preferably where the fix does not use them.
+        let fixFiles = Set(evidence.fixChanges.flatMap { [$0.newPath, $0.oldPath].compactMap { $0 } })
+        let definedAt = try cache.locate(absent, in: base, near: fixPaths, avoiding: fixFiles, in: repository)
         guard !definedAt.isEmpty else { return [] }
         let names = definedAt.keys.sorted()
         let listed = names.prefix(shown).map { "\($0) (\(definedAt[$0]!))" }.joined(separator: ", ")
@@ -81,18 +68,15 @@ struct MissingSymbol {
     /// name no symbols of the project (a YAML key, a vendored library's local variable):
     /// measured with `replay`, they were the false alarms on picks applied as-is.
     static func isCode(_ path: String) -> Bool {
-        let components = path.split(separator: "/")
-        if components.contains(where: { $0 == "vendor" || $0 == "third_party" || $0 == "node_modules" }) { return false }
-        guard let name = components.last, let dot = name.lastIndex(of: ".") else { return true }
+        guard !isVendored(path), let name = path.split(separator: "/").last, let dot = name.lastIndex(of: ".") else { return true }
         return !dataExtensions.contains(name[name.index(after: dot)...].lowercased())
+    }
+
+    /// A path in vendored code (`vendor/`, `third_party/`, `node_modules/`).
+    static func isVendored(_ path: String) -> Bool {
+        path.split(separator: "/").contains { $0 == "vendor" || $0 == "third_party" || $0 == "node_modules" }
     }
 
     static let dataExtensions: Set<String> = ["yml", "yaml", "json", "md", "txt", "toml", "ini", "cfg", "conf", "lock", "sum",
                                               "mod", "csv", "xml", "html", "rst", "adoc", "svg"]
-
-    /// True when a path is one the fix changes (a name found only there is weaker evidence
-    /// of where it is defined).
-    private static func isFixFile(_ path: String, _ evidence: PickEvidence) -> Bool {
-        evidence.fixChanges.contains { $0.newPath == path || $0.oldPath == path }
-    }
 }

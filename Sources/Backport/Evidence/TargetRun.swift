@@ -50,8 +50,6 @@ final class TargetRun {
     private let signals: Set<Signal>
     /// What the signals read, shared by every target's run.
     private let adaptation: AdaptationCache
-    /// The identifiers of the target tip's tree, indexed when a fix first needs them.
-    private var tipIdentifiers: Set<String>?
     /// The raw measures behind the last pick's signals (lines found, conflict sizes...), for
     /// `replay` to report beside its grading, so thresholds can be tuned on real history.
     private(set) var lastMeasures: [String: Double] = [:]
@@ -364,8 +362,7 @@ final class TargetRun {
         }
         if signals.contains(.missingSymbol) {
             reasons += try Trace.accumulate("signal missing-symbol") {
-                try MissingSymbol().examine(evidence, targetIndex: { try targetIdentifiers(repository) },
-                                            stackedFiles: { try stackedFiles(repository) })
+                try MissingSymbol().examine(evidence)
             }
         }
         // The dearest signal, and only informative: for the picks the others leave
@@ -386,17 +383,6 @@ final class TargetRun {
         return reasons.map { .signal($0) }
     }
 
-    /// The identifiers of every text file of the target tip's tree: indexed once for all
-    /// the runs of a plan (``AdaptationCache/treeIdentifiers(of:in:)``).
-    private func targetIdentifiers(_ repository: Repository) throws -> Set<String> {
-        if let tipIdentifiers { return tipIdentifiers }
-        let index = try Trace.accumulate("indexing the target's identifiers") {
-            try adaptation.treeIdentifiers(of: tipTree, in: repository)
-        }
-        tipIdentifiers = index
-        return index
-    }
-
     /// When the source and the target forked (the commit time of the merge base of the
     /// candidate's parent and the target's tip), found once per run: the candidates of a
     /// run come from one source. Nil when they share no history.
@@ -405,12 +391,6 @@ final class TargetRun {
         guard let parent = candidate.change.parent, let fork = try repository.mergeBase(parent, target.branch.tip) else { return nil }
         knownForkTime = try repository.commit(fork).time
         return knownForkTime
-    }
-
-    /// The files earlier stacked picks changed on the tree picked onto (not in the tip's index).
-    private func stackedFiles(_ repository: Repository) throws -> [TreeEntry] {
-        guard currentTree != tipTree else { return [] }
-        return try repository.changes(from: tipTree, to: currentTree).compactMap { $0.new?.isRegularFile == true ? $0.new : nil }
     }
 
     /// The project's own check (`--verify`) on a clean pick's result, in this run's
