@@ -13,13 +13,6 @@ final class AdaptationCache: @unchecked Sendable {
     private var lineSets: [OID: Set<String>] = [:]
     private var identifiers: [OID: TokenSet] = [:]
     private var identifierCount = 0
-    private var trees: [OID: [TreeFile]] = [:]
-
-    /// A regular file of a tree.
-    struct TreeFile {
-        let path: String
-        let blob: OID
-    }
 
     struct BlobChange: Hashable {
         let old: OID?
@@ -73,60 +66,61 @@ final class AdaptationCache: @unchecked Sendable {
         return value
     }
 
-    /// Where in a tree's text files each name is found: the first file that has it, in the
-    /// order ``nearestFirst(_:near:)`` gives, except that a file of `avoiding` counts only
-    /// when no other file has the name. Names found nowhere are absent. The search ends
-    /// as soon as every name is settled, so a name defined beside the fix costs a few
-    /// files, and only a name missing from the tree reads all of it (each file's tokens
-    /// are kept by blob id, for every target and every later search).
+    /// Where in a tree's text files each name is found: the first file that has it, nearest
+    /// `paths` first (their folders, then the files with one of their extensions outside
+    /// vendored code, then the rest), except that a file of `avoiding` counts only when no
+    /// other file has the name. Names found nowhere are absent. The search ends as soon as
+    /// every name is settled, so a name defined beside the fix costs a few files, and only a
+    /// name missing from the tree reads all of it; each file's tokens are kept by blob id,
+    /// and the tree's folders by id, for every target and every later search.
     func locate(_ names: Set<String>, in tree: OID, near paths: [String], avoiding: Set<String> = [],
                 in repository: Repository) throws -> [String: String] {
         var wanted = names, found: [String: String] = [:]
-        for entry in Self.nearestFirst(try files(of: tree, in: repository), near: paths) {
-            if wanted.isEmpty { break }
-            let tokens = identifiers(of: entry.blob, in: repository)
+        func look(at path: String, _ blob: OID) {
+            let tokens = identifiers(of: blob, in: repository)
             for name in wanted where tokens.contains(name) {
-                if avoiding.contains(entry.path) {
-                    if found[name] == nil { found[name] = entry.path }
+                if avoiding.contains(path) {
+                    if found[name] == nil { found[name] = path }
                 } else {
-                    found[name] = entry.path
+                    found[name] = path
                     wanted.remove(name)
                 }
             }
         }
+        var folders: [String] = []
+        for path in paths {
+            let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
+            if !folders.contains(folder) { folders.append(folder) }
+        }
+        for folder in folders where !wanted.isEmpty {
+            let id = folder.isEmpty ? tree : try repository.entry(at: folder, inTree: tree).flatMap { $0.isTree ? $0.blob : nil }
+            guard let id else { continue }
+            for (name, entry) in try repository.entries(ofTree: id) where entry.isRegularFile && !wanted.isEmpty {
+                look(at: folder.isEmpty ? name : folder + "/" + name, entry.blob)
+            }
+        }
+        // Then the whole tree, in two passes: the likely files, then the others.
+        let extensions = Set(paths.compactMap(Self.fileExtension(of:)))
+        let nearFolders = Set(folders)
+        func likely(_ name: String, vendored: Bool) -> Bool {
+            !vendored && Self.fileExtension(of: name).map(extensions.contains) == true
+        }
+        func walk(_ id: OID, _ prefix: String, vendored: Bool, likelyPass: Bool) throws {
+            let inNearFolder = nearFolders.contains(prefix.isEmpty ? "" : String(prefix.dropLast()))
+            for (name, entry) in try repository.entries(ofTree: id) {
+                if wanted.isEmpty { return }
+                if entry.isTree {
+                    try walk(entry.blob, prefix + name + "/", vendored: vendored || MissingSymbol.vendorFolders.contains(name),
+                             likelyPass: likelyPass)
+                } else if entry.isRegularFile, !inNearFolder, likely(name, vendored: vendored) == likelyPass {
+                    look(at: prefix + name, entry.blob)
+                }
+            }
+        }
+        for likelyPass in [true, false] where !wanted.isEmpty {
+            try walk(tree, "", vendored: false, likelyPass: likelyPass)
+        }
         return found
-    }
-
-    /// A tree's regular files, listed once for all runs (the last few trees are kept).
-    private func files(of tree: OID, in repository: Repository) throws -> [TreeFile] {
-        if let known = lock.withLock({ trees[tree] }) { return known }
-        let value = try repository.changes(from: nil, to: tree).compactMap { change -> TreeFile? in
-            guard let entry = change.new, entry.isRegularFile, let path = change.newPath else { return nil }
-            return TreeFile(path: path, blob: entry.blob)
-        }
-        lock.withLock {
-            if trees.count >= 8 { trees.removeAll() }
-            trees[tree] = value
-        }
-        return value
-    }
-
-    /// Files in the folders of `paths` first, then the other files with one of their
-    /// extensions outside vendored code, then vendored ones, then the rest: where a
-    /// name a fix uses is most likely defined.
-    static func nearestFirst(_ files: [TreeFile], near paths: [String]) -> [TreeFile] {
-        let folders = Set(paths.map(folder(of:))), extensions = Set(paths.compactMap(fileExtension(of:)))
-        func rank(_ path: String) -> Int {
-            if folders.contains(folder(of: path)) { return 0 }
-            guard let ext = fileExtension(of: path), extensions.contains(ext) else { return 3 }
-            return MissingSymbol.isVendored(path) ? 2 : 1
-        }
-        return files.enumerated().map { (rank: rank($0.element.path), index: $0.offset, file: $0.element) }
-            .sorted { ($0.rank, $0.index) < ($1.rank, $1.index) }.map(\.file)
-    }
-
-    private static func folder(of path: String) -> Substring {
-        path.lastIndex(of: "/").map { path[..<$0] } ?? ""
     }
 
     private static func fileExtension(of path: String) -> Substring? {
@@ -147,7 +141,7 @@ final class AdaptationCache: @unchecked Sendable {
 /// in every file, prove nothing.
 enum SignificantLine {
     static func normalize(_ line: String) -> String? {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmingSpaces()
         guard trimmed.utf8.count >= 4 else { return nil }
         var alphanumerics = 0
         for byte in trimmed.utf8 where (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7a) {

@@ -16,7 +16,9 @@ import Git
 /// (``AdaptationCache/locate(_:in:near:avoiding:in:)``), and the search ends when all are
 /// found; only a name the target lacks reads the whole tree, and each file's tokens are
 /// kept by blob id for every target. A name still missing is looked for on the source
-/// the same way.
+/// the same way. A run whose searches keep reading whole trees (many picks onto an old
+/// branch) counts each tree's names instead, moved from one tree to the next
+/// (``TreeTokens``).
 struct MissingSymbol {
     /// How many names the evidence lists.
     var shown = 5
@@ -43,19 +45,34 @@ struct MissingSymbol {
         return used.subtracting(removed).subtracting(defined).filter { name in !addedFiles.contains { $0.contains(name) } }
     }
 
+    /// What a run keeps from one pick to the next: which names the trees picked onto and
+    /// the fixes' parents have.
+    final class Indexes {
+        let target: TreeTokens
+        let source: TreeTokens
+
+        init(cache: AdaptationCache) {
+            target = TreeTokens(cache: cache)
+            source = TreeTokens(cache: cache)
+        }
+    }
+
     /// The signal's reason, if some name is missing from the tree the pick goes onto.
-    func examine(_ evidence: PickEvidence) throws -> [Reason] {
+    func examine(_ evidence: PickEvidence, indexes: Indexes) throws -> [Reason] {
         let missing = wanted(evidence)
         guard !missing.isEmpty, let base = evidence.input.base else { return [] }
-        let repository = evidence.repository, cache = evidence.cache
+        let repository = evidence.repository
         let fixPaths = evidence.modifiedFiles.map(\.path)
-        let onTarget = try cache.locate(missing, in: evidence.input.onto, near: fixPaths.map(evidence.targetPath(of:)), in: repository)
-        let absent = missing.subtracting(onTarget.keys)
+        let onTarget = try indexes.target.present(missing, in: evidence.input.onto, near: fixPaths.map(evidence.targetPath(of:)),
+                                                  repository: repository)
+        let absent = missing.subtracting(onTarget)
         guard !absent.isEmpty else { return [] }
         // Only names the source had before the fix (the others the fix itself brings),
         // preferably where the fix does not use them.
+        let atBase = try indexes.source.present(absent, in: base, near: fixPaths, repository: repository)
+        guard !atBase.isEmpty else { return [] }
         let fixFiles = Set(evidence.fixChanges.flatMap { [$0.newPath, $0.oldPath].compactMap { $0 } })
-        let definedAt = try cache.locate(absent, in: base, near: fixPaths, avoiding: fixFiles, in: repository)
+        let definedAt = try evidence.cache.locate(atBase, in: base, near: fixPaths, avoiding: fixFiles, in: repository)
         guard !definedAt.isEmpty else { return [] }
         let names = definedAt.keys.sorted()
         let listed = names.prefix(shown).map { "\($0) (\(definedAt[$0]!))" }.joined(separator: ", ")
@@ -74,8 +91,10 @@ struct MissingSymbol {
 
     /// A path in vendored code (`vendor/`, `third_party/`, `node_modules/`).
     static func isVendored(_ path: String) -> Bool {
-        path.split(separator: "/").contains { $0 == "vendor" || $0 == "third_party" || $0 == "node_modules" }
+        path.split(separator: "/").contains { vendorFolders.contains(String($0)) }
     }
+
+    static let vendorFolders: Set<String> = ["vendor", "third_party", "node_modules"]
 
     static let dataExtensions: Set<String> = ["yml", "yaml", "json", "md", "txt", "toml", "ini", "cfg", "conf", "lock", "sum",
                                               "mod", "csv", "xml", "html", "rst", "adoc", "svg"]

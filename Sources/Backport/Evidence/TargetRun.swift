@@ -50,6 +50,8 @@ final class TargetRun {
     private let signals: Set<Signal>
     /// What the signals read, shared by every target's run.
     private let adaptation: AdaptationCache
+    /// Which names the trees of this run's picks have (`missing-symbol`).
+    private lazy var symbolIndexes = MissingSymbol.Indexes(cache: adaptation)
     /// The raw measures behind the last pick's signals (lines found, conflict sizes...), for
     /// `replay` to report beside its grading, so thresholds can be tuned on real history.
     private(set) var lastMeasures: [String: Double] = [:]
@@ -362,7 +364,7 @@ final class TargetRun {
         }
         if signals.contains(.missingSymbol) {
             reasons += try Trace.accumulate("signal missing-symbol") {
-                try MissingSymbol().examine(evidence)
+                try MissingSymbol().examine(evidence, indexes: symbolIndexes)
             }
         }
         // The dearest signal, and only informative: for the picks the others leave
