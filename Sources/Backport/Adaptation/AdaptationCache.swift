@@ -141,7 +141,7 @@ final class AdaptationCache: @unchecked Sendable {
 /// in every file, prove nothing.
 enum SignificantLine {
     static func normalize(_ line: String) -> String? {
-        let trimmed = line.trimmingSpaces()
+        let trimmed = line.trimmingWhitespace()
         guard trimmed.utf8.count >= 4 else { return nil }
         var alphanumerics = 0
         for byte in trimmed.utf8 where (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7a) {

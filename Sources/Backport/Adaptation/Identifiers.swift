@@ -35,7 +35,7 @@ enum Identifiers {
     /// The names of code a line uses (see the type's summary). Comment lines give none;
     /// string literals are skipped.
     static func uses(in line: String) -> Set<String> {
-        let trimmed = line.trimmingSpaces()
+        let trimmed = line.trimmingWhitespace()
         for prefix in ["//", "#", "*", "/*", "--", ";", "%"] where trimmed.hasPrefix(prefix) {
             // `#define`, `#include` and `#if` lines use names.
             if prefix == "#", trimmed.hasPrefix("#define") || trimmed.hasPrefix("#if") || trimmed.hasPrefix("#include") { break }
@@ -59,7 +59,7 @@ enum Identifiers {
     /// `let`, `#define`...; a Go method's receiver in parentheses skipped), and the names
     /// left of `:=` or of a plain `=` that starts the line (`count, err := ...`).
     static func definitions(in line: String) -> Set<String> {
-        let trimmed = line.trimmingSpaces()
+        let trimmed = line.trimmingWhitespace()
         var result = Set<String>()
         let bytes = Array(trimmed.utf8)
         var tokens: [(name: String, start: Int, end: Int)] = []
@@ -208,15 +208,3 @@ struct TokenSet: Sendable {
     }
 }
 
-extension String {
-    /// Without the spaces and tabs at either end (Foundation's `trimmingCharacters` costs a
-    /// bridge to `NSString` a call, and the signals trim every line of every fix).
-    func trimmingSpaces() -> String {
-        let utf8 = self.utf8
-        let isSpace = { (b: UInt8) in b == 0x20 || b == 0x09 }
-        guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = utf8.lastIndex(where: { !isSpace($0) })!
-        if first == utf8.startIndex, last == utf8.index(before: utf8.endIndex) { return self }
-        return String(self[first...last])
-    }
-}
