@@ -418,8 +418,10 @@ final class TargetRun {
         // Not for `--all`: replaying a whole history, each pick building on the ones before
         // is the point, and a second merge per pick would double the work.
         guard stacked, stackedPicks > 0, candidate.selection != .all else { return nil }
-        let earlier = Dictionary(grouping: try candidate.change.changes(picker.repository()).paths.compactMap { stackedByPath[$0] },
-                                 by: \.commit.id).compactMap(\.value.first)
+        // Each once, in the order of the paths (not a dictionary's: reports are the same run to run).
+        var seen = Set<OID>()
+        let earlier = try candidate.change.changes(picker.repository()).paths.sorted().compactMap { stackedByPath[$0] }
+            .filter { seen.insert($0.commit.id).inserted }
         guard !earlier.isEmpty else { return nil }
         var bare = input
         bare.onto = tipTree

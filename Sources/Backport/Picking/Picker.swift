@@ -97,7 +97,6 @@ final class Picker {
     /// detection: computed when a pick first needs it.
     private var sideChanges: (base: OID?, onto: OID, changes: [PathChange])?
     let similarity: SimilarityCache
-    private let scores = PairScores()
 
     private final class Handle {
         let repository: Repository
@@ -155,7 +154,7 @@ final class Picker {
         if pathByPath {
             let changes = try input.fixChanges ?? repository.changes(from: input.base, to: input.fix)
             let merge = PathMerge(repository: repository, input: input, fixChanges: changes, renames: renames,
-                                  similarity: similarity, scores: scores, targetSide: { try self.targetSideChanges(input, repository) })
+                                  similarity: similarity, targetSide: { try self.targetSideChanges(input, repository) })
             if let output = try merge.run() { return output }
         }
         // libgit2 compares every added file with every deleted one: on long-diverged trees a
