@@ -531,6 +531,25 @@ struct VerifyTests {
         #expect(try Self.scratch(f).map { $0.hasSuffix("-mine") } == [true])
     }
 
+    @Test("gc removes a left worktree git cannot remove (its .git file gone) by hand, and not the registration of someone's worktree whose folder is away")
+    func gcLeavesOthersAlone() throws {
+        let f = try sample()
+        try f.git("worktree", "add", "-q", "--detach", f.path + "-mine", "HEAD")
+        defer { try? FileManager.default.removeItem(atPath: f.path + "-mine") }
+        _ = try interrupted(by: SIGKILL, in: f)
+        let left = try Self.scratch(f).filter { !$0.hasSuffix("-mine") }
+        try #require(left.count == 1)
+        // `git worktree remove` refuses a folder without its .git file; the folder of mine
+        // is away for now (an unmounted disk), which `git worktree prune` would take for gone.
+        try FileManager.default.removeItem(atPath: left[0] + "/.git")
+        try FileManager.default.moveItem(atPath: f.path + "-mine", toPath: f.path + "-away")
+        defer { try? FileManager.default.removeItem(atPath: f.path + "-away") }
+        let gc = try backport(["gc"], in: f.path, environment: Self.noSignals)
+        #expect(gc.status == 0, "\(gc.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: left[0]))
+        #expect(try Self.scratch(f).map { $0.hasSuffix("-mine") } == [true])
+    }
+
     @Test("A verify command from a committed .backportconfig runs only with --trust-repo-config")
     func trustRule() throws {
         let f = try sample()
