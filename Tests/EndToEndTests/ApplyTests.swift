@@ -459,18 +459,12 @@ struct ApplyTests {
         var complete: String?
         for attempt in 0..<12 {
             try? f.git("branch", "-D", "backport/release/1.0")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["apply", "--onto", "1.0"]
-            process.currentDirectoryURL = URL(fileURLWithPath: f.path)
-            process.environment = ProcessInfo.processInfo.environment.merging(Fixture.gitEnvironment) { $1 }
-                .merging(["GIT_COMMITTER_DATE": "1800000000 +0000"]) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            // Started as a shell does: a `Process` child has SIGINT and SIGTERM blocked (see
+            // ShellChild), so without the handlers it would not be stopped at all.
+            let child = try ShellChild(["apply", "--onto", "1.0"], in: f.path, environment: ["GIT_COMMITTER_DATE": "1800000000 +0000"])
             usleep(useconds_t(attempt * 15_000))
-            kill(process.processIdentifier, attempt % 2 == 0 ? SIGINT : SIGTERM)
-            process.waitUntilExit()
+            kill(child.pid, attempt % 2 == 0 ? SIGINT : SIGTERM)
+            try #require(child.waitUntilExit() != nil)
             let leftovers = FileManager.default.enumerator(atPath: f.path + "/.git")!.compactMap { $0 as? String }
                 .filter { $0.hasSuffix(".lock") || $0.contains("tmp_obj") || $0.contains("tmp_object") }
             #expect(leftovers.isEmpty, "\(leftovers)")

@@ -478,13 +478,7 @@ struct VerifyTests {
 
     /// Starts a plan whose verification sleeps, waits for its worktree, then signals it.
     func interrupted(by signalNumber: Int32, in f: Fixture) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["plan", "--onto", "1.1", "--verify", "sleep 60"]
-        process.currentDirectoryURL = URL(fileURLWithPath: f.path)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let child = try ShellChild(["plan", "--onto", "1.1", "--verify", "sleep 60"], in: f.path)
         // Until the worktree holds the pick's files: `git worktree add` has finished (killed
         // while it runs, it would take its half-made worktree away with it).
         let deadline = Date().addingTimeInterval(60)
@@ -498,9 +492,8 @@ struct VerifyTests {
         while (try? materialized()) != true, Date() < deadline { usleep(50_000) }
         #expect((try? materialized()) == true)
         usleep(200_000)
-        kill(process.processIdentifier, signalNumber)
-        process.waitUntilExit()
-        return process.terminationStatus
+        kill(child.pid, signalNumber)
+        return try #require(child.waitUntilExit()).code
     }
 
     @Test("Ctrl-C or SIGTERM during verification leaves no worktree", arguments: [SIGINT, SIGTERM])
