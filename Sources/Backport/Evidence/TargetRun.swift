@@ -329,7 +329,8 @@ final class TargetRun {
     /// The adaptation signals on the last merge (Sources/Backport/Adaptation): what fired,
     /// for ``OutcomePolicy`` to weigh. `restructured`, `missing-file` and `prerequisite`
     /// look only at picks that conflict (on a clean one the code it edits is there);
-    /// `prerequisite` only at those the other signals leave conflicted.
+    /// `prerequisite` only at those the other signals leave conflicted; `missing-symbol`
+    /// only at clean ones, unless the report keeps details.
     private func adaptationSignals(_ candidate: CandidateWork) throws -> [Finding] {
         guard !signals.isEmpty, let output = lastMerge, let input = lastInput, output.tree != currentTree else { return [] }
         let repository = try picker.repository()
@@ -362,7 +363,10 @@ final class TargetRun {
         if conflicted, signals.contains(.restructured) {
             reasons += try Trace.accumulate("signal restructured") { try Restructured().examine(evidence) }
         }
-        if signals.contains(.missingSymbol) {
+        // On a clean merge it is the only evidence there is; on a conflicted one it does not
+        // decide, and is looked for only where a person reads the details (preview): on a
+        // long-diverged branch it had tripled the time of a plan.
+        if signals.contains(.missingSymbol), !conflicted || keepDetails {
             reasons += try Trace.accumulate("signal missing-symbol") {
                 try MissingSymbol().examine(evidence, indexes: symbolIndexes)
             }
