@@ -165,7 +165,8 @@ final class Picker {
             try repository.mergeTrees(ancestor: input.base, ours: input.onto, theirs: input.fix, labels: input.labels,
                                       renames: wholeTreeRenames)
         }
-        let conflicts = try merged.conflicts.map { try PathConflict($0, renames: merged.renames, input: input, in: repository) }
+        let conflicts = try merged.conflicts.filter { !PathConflict.isLeftAtOldName($0, renames: merged.renames) }
+            .map { try PathConflict($0, renames: merged.renames, input: input, in: repository) }
         return PickOutput(tree: merged.tree, conflicts: PathConflict.distinctTypes(conflicts, labels: input.labels), renamedPaths: [])
     }
 

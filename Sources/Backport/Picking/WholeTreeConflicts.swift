@@ -67,6 +67,18 @@ extension PathConflict {
 }
 
 extension PathConflict {
+    /// True for what the whole-tree merge leaves at a file's old name when both sides
+    /// renamed it to one new name: the ancestor alone, with no side. merge-ort leaves
+    /// nothing there (a rename/rename(1to1): the sides meet at the new name, where any
+    /// conflict is reported); libgit2 pairs a target's deletion and addition that git,
+    /// looking only for renames the pick needs, leaves as a deletion.
+    static func isLeftAtOldName(_ conflict: Conflict, renames: [RenameRecord]) -> Bool {
+        guard conflict.ours == nil, conflict.theirs == nil, let old = conflict.ancestor?.path else { return false }
+        return renames.contains { $0.ancestor == old && $0.ours != nil && $0.ours == $0.theirs && $0.ours != old }
+    }
+}
+
+extension PathConflict {
     /// Where git's merge leaves the two kinds of a `type` conflict (a file on one side, a
     /// symlink or submodule on the other): merge-ort records one of them under another
     /// name, `path~<side's label>` (`/` in the label made `_`): the target's when it is the
