@@ -3,7 +3,7 @@ import Git
 
 /// What the adaptation signals read, computed once and shared by the runs of every
 /// target (on several threads): a fix's line hunks, the significant lines of a blob, the
-/// identifiers of a blob, each kept by blob id, so a file that is the same on several
+/// identifiers of a blob, a target file's lines with their index, each kept by blob id, so a file that is the same on several
 /// targets is read once. Like ``SimilarityCache``.
 final class AdaptationCache: @unchecked Sendable {
     // Safe: every dictionary is read and written only under `lock`; values are computed
@@ -14,6 +14,7 @@ final class AdaptationCache: @unchecked Sendable {
     private var identifiers: [OID: Set<String>] = [:]
     private var identifierCount = 0
     private var trees: [OID: Set<String>] = [:]
+    private var targetLines: [OID: TargetLines] = [:]
 
     struct BlobChange: Hashable {
         let old: OID?
@@ -47,6 +48,18 @@ final class AdaptationCache: @unchecked Sendable {
         lock.withLock {
             if lineSets.count > 50_000 { lineSets.removeAll(keepingCapacity: true) }
             lineSets[blob] = value
+        }
+        return value
+    }
+
+    /// A target file's lines and their index (``TargetLines``, for `diverged-lines`); the
+    /// last few thousand files are kept.
+    func targetLines(of blob: OID, in repository: Repository) -> TargetLines {
+        if let known = lock.withLock({ targetLines[blob] }) { return known }
+        let value = TargetLines(readText(blob, repository) ?? [])
+        lock.withLock {
+            if targetLines.count > 2_000 { targetLines.removeAll(keepingCapacity: true) }
+            targetLines[blob] = value
         }
         return value
     }

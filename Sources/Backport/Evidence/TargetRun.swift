@@ -327,8 +327,8 @@ final class TargetRun {
     }
 
     /// The adaptation signals on the last merge (Sources/Backport/Adaptation): what fired,
-    /// for ``OutcomePolicy`` to weigh. `restructured`, `missing-file` and `prerequisite`
-    /// look only at picks that conflict (on a clean one the code it edits is there);
+    /// for ``OutcomePolicy`` to weigh. `restructured`, `diverged-lines`, `missing-file` and
+    /// `prerequisite` look only at picks that conflict (on a clean one the code it edits is there);
     /// `prerequisite` only at those the other signals leave conflicted.
     private func adaptationSignals(_ candidate: CandidateWork) throws -> [Finding] {
         guard !signals.isEmpty, let output = lastMerge, let input = lastInput, output.tree != currentTree else { return [] }
@@ -347,6 +347,7 @@ final class TargetRun {
                 sides.fix += s.fix
             } }
             let changed = evidence.modifiedFiles.flatMap(\.hunks).map { $0.added.count + $0.removed.filter { $0 }.count }.reduce(0, +)
+            let diverged = try DivergedLines().measure(evidence)
             lastMeasures = ["linesFound": Double(measure.found), "linesLookedFor": Double(measure.total),
                             "conflictedLinesFound": Double(measure.conflictedFound),
                             "conflictedLinesLookedFor": Double(measure.conflictedTotal),
@@ -354,13 +355,17 @@ final class TargetRun {
                             "conflictTargetLines": Double(sides.target), "conflictFixLines": Double(sides.fix),
                             "fixChangedLines": Double(changed), "fixFiles": Double(evidence.fixChanges.count),
                             "conflictedFiles": Double(output.conflicts.count),
-                            "missingFiles": Double(output.conflicts.filter { $0.kind == .deleteModify }.count)]
+                            "missingFiles": Double(output.conflicts.filter { $0.kind == .deleteModify }.count),
+                            "addedLines": Double(diverged.added), "divergedLines": Double(diverged.rewritten.count)]
         }
         if conflicted, signals.contains(.missingFile) {
             reasons += MissingFile().examine(evidence) { contentElsewhere[$0] }
         }
         if conflicted, signals.contains(.restructured) {
             reasons += try Trace.accumulate("signal restructured") { try Restructured().examine(evidence) }
+        }
+        if conflicted, signals.contains(.divergedLines) {
+            reasons += try Trace.accumulate("signal diverged-lines") { try DivergedLines().examine(evidence) }
         }
         if signals.contains(.missingSymbol) {
             reasons += try Trace.accumulate("signal missing-symbol") {
