@@ -3,7 +3,7 @@ import Git
 
 /// What the adaptation signals read, computed once and shared by the runs of every
 /// target (on several threads): a fix's line hunks, the significant lines of a blob, the
-/// identifiers of a blob, a target file's lines with their index, each kept by blob id, so a file that is the same on several
+/// identifiers of a blob, each kept by blob id, so a file that is the same on several
 /// targets is read once. Like ``SimilarityCache``.
 final class AdaptationCache: @unchecked Sendable {
     // Safe: every dictionary is read and written only under `lock`; values are computed
@@ -14,7 +14,6 @@ final class AdaptationCache: @unchecked Sendable {
     private var identifiers: [OID: Set<String>] = [:]
     private var identifierCount = 0
     private var trees: [OID: Set<String>] = [:]
-    private var targetLines: [OID: TargetLines] = [:]
 
     struct BlobChange: Hashable {
         let old: OID?
@@ -48,18 +47,6 @@ final class AdaptationCache: @unchecked Sendable {
         lock.withLock {
             if lineSets.count > 50_000 { lineSets.removeAll(keepingCapacity: true) }
             lineSets[blob] = value
-        }
-        return value
-    }
-
-    /// A target file's lines and their index (``TargetLines``, for `diverged-lines`); the
-    /// last few thousand files are kept.
-    func targetLines(of blob: OID, in repository: Repository) -> TargetLines {
-        if let known = lock.withLock({ targetLines[blob] }) { return known }
-        let value = TargetLines(readText(blob, repository) ?? [])
-        lock.withLock {
-            if targetLines.count > 2_000 { targetLines.removeAll(keepingCapacity: true) }
-            targetLines[blob] = value
         }
         return value
     }
@@ -109,7 +96,7 @@ final class AdaptationCache: @unchecked Sendable {
 /// in every file, prove nothing.
 enum SignificantLine {
     static func normalize(_ line: String) -> String? {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmingWhitespace()
         guard trimmed.utf8.count >= 4 else { return nil }
         var alphanumerics = 0
         for byte in trimmed.utf8 where (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7a) {
@@ -117,5 +104,22 @@ enum SignificantLine {
             if alphanumerics >= 2 { return trimmed }
         }
         return nil
+    }
+}
+
+extension String {
+    /// The string without the spaces and tabs at its ends: what Foundation's
+    /// `trimmingCharacters(in: .whitespaces)` gives (tab and the Unicode space separators),
+    /// without bridging to `NSString`, which cost the signals more than all their reading
+    /// of files (measured with `perf` on `Scripts/bench`).
+    func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        func isSpace(_ c: Unicode.Scalar) -> Bool {
+            c == " " || c == "\t" || (c.value >= 0x80 && c.properties.generalCategory == .spaceSeparator)
+        }
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isSpace($0) })!
+        if first == scalars.startIndex, last == scalars.index(before: scalars.endIndex) { return self }
+        return String(scalars[first...last])
     }
 }

@@ -7,12 +7,14 @@ import Git
 ///
 /// For each line the fix adds (in files it modifies that the target has): the line it
 /// rewrites is the removed line of its hunk most alike it (``LineTokens/similarity(_:)`` at
-/// least ``similar``; none: it is inserted, and can be taken as it is). When the target has
-/// that removed line as it was, the added line can be taken. Otherwise the target's version
-/// of it is its line most alike the removed one (at least ``similar``); the fix's line
-/// already carries the target's change when every token the target added to the line is in
-/// it and none the target dropped is (a fix that passes the argument the target also added,
-/// a version the fix bumps past the target's). Any other added line must be rewritten.
+/// least ``similar``; none: it is inserted, and can be taken as it is). When the target's
+/// file has that removed line as it was (or the line is too short to prove anything,
+/// ``SignificantLine``), the added line can be taken. Otherwise the target's version of it
+/// is the line most alike the removed one (at least ``similar``) among the target's lines
+/// of the file's conflict regions, where the merge met the target's change; the fix's line
+/// already carries that change when every token the target added to the line is in it and
+/// none the target dropped is (a fix that passes the argument the target also added). Any
+/// other added line, and one whose line the target has no version of, must be rewritten.
 ///
 /// It fires when at least ``minimumLines`` lines, and at least ``minimumShare`` of the lines
 /// the fix adds to the target's files, must be rewritten. The share is where the replay's
@@ -48,7 +50,9 @@ struct DivergedLines {
         var measure = Measure()
         for (path, hunks) in evidence.modifiedFiles where !hunks.isEmpty {
             guard let file = try evidence.targetFile(of: path) else { continue }
-            var target: TargetLines?
+            let targetPath = evidence.targetPath(of: path)
+            var present: Set<String>?
+            var targetSide: [(text: String, tokens: LineTokens)]?
             for hunk in hunks {
                 let removed = zip(hunk.oldLines, hunk.removed).compactMap { line, isRemoved in isRemoved ? Self.trimmed(line) : nil }
                 let removedTokens = removed.map(LineTokens.init)
@@ -62,16 +66,40 @@ struct DivergedLines {
                         let score = tokens.similarity(old)
                         if score > bestScore { (best, bestScore) = (i, score) }
                     }
-                    guard bestScore >= similar else { continue }
-                    if target == nil { target = evidence.cache.targetLines(of: file.blob, in: evidence.repository) }
-                    guard !target!.texts.contains(removed[best]) else { continue }
-                    let counterpart = target!.closest(to: removedTokens[best], atLeast: similar)
+                    guard bestScore >= similar, let significant = SignificantLine.normalize(removed[best]) else { continue }
+                    if present == nil { present = evidence.cache.lines(of: file.blob, in: evidence.repository) }
+                    guard !present!.contains(significant) else { continue }
+                    if targetSide == nil {
+                        let text = evidence.output.conflicts.first { $0.path == targetPath }?.mergedText ?? []
+                        targetSide = Self.targetSide(text).map { ($0, LineTokens($0)) }
+                    }
+                    var counterpart: (text: String, tokens: LineTokens)?
+                    var counterpartScore = similar
+                    for candidate in targetSide! {
+                        let score = removedTokens[best].similarity(candidate.tokens)
+                        if score > counterpartScore || (score == counterpartScore && counterpart == nil) {
+                            (counterpart, counterpartScore) = (candidate, score)
+                        }
+                    }
                     if let counterpart, tokens.carries(from: removedTokens[best], to: counterpart.tokens) { continue }
-                    measure.rewritten.append(Line(path: evidence.targetPath(of: path), fix: added, target: counterpart?.text))
+                    measure.rewritten.append(Line(path: targetPath, fix: added, target: counterpart?.text))
                 }
             }
         }
         return measure
+    }
+
+    /// The target's lines in the conflict regions of a marked-up file (`<<<<<<<` to
+    /// `|||||||` or `=======`), trimmed, blank ones left out.
+    static func targetSide(_ text: [UInt8]) -> [String] {
+        var lines: [String] = []
+        var inTarget = false
+        for line in text.split(separator: 0x0a, omittingEmptySubsequences: false) {
+            if line.starts(with: "<<<<<<<".utf8) { inTarget = true; continue }
+            if inTarget, line.starts(with: "|||||||".utf8) || line.starts(with: "=======".utf8) { inTarget = false; continue }
+            if inTarget, let text = trimmed(String(decoding: line, as: UTF8.self)) { lines.append(text) }
+        }
+        return lines
     }
 
     func examine(_ evidence: PickEvidence) throws -> [Reason] {
@@ -88,7 +116,7 @@ struct DivergedLines {
 
     /// A line trimmed of spaces and tabs; nil when blank.
     static func trimmed(_ line: String) -> String? {
-        let text = line.trimmingCharacters(in: .whitespaces)
+        let text = line.trimmingWhitespace()
         return text.isEmpty ? nil : text
     }
 
@@ -134,11 +162,6 @@ struct LineTokens: Sendable {
         self.total = total
     }
 
-    /// The names and numbers among the tokens (what an index of lines looks up).
-    var words: [Substring] {
-        counts.keys.filter { $0.unicodeScalars.first.map { Self.isNameStart($0) || Self.isDigit($0) } ?? false }
-    }
-
     /// Jaccard similarity of the multisets: the sum of the smaller counts over the sum of
     /// the larger (1 for two empty lines).
     func similarity(_ other: LineTokens) -> Double {
@@ -162,51 +185,4 @@ struct LineTokens: Sendable {
 
     private static func isNameStart(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" }
     private static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
-}
-
-/// A target file's lines as `diverged-lines` reads them: the trimmed lines, and an index of
-/// their names and numbers to find the line most alike a given one without comparing every
-/// line. Kept per blob id (``AdaptationCache/targetLines(of:in:)``).
-struct TargetLines: Sendable {
-    /// Every line, trimmed, blank ones left out.
-    let texts: Set<String>
-    /// The lines shorter than ``longest`` characters, and their tokens.
-    private let lines: [(text: String, tokens: LineTokens)]
-    private let byWord: [Substring: [Int32]]
-
-    /// Longer lines (generated, minified) are not candidates.
-    static let longest = 400
-
-    init(_ bytes: [UInt8]) {
-        var texts = Set<String>(), lines: [(String, LineTokens)] = [], byWord: [Substring: [Int32]] = [:]
-        for raw in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
-            guard let text = DivergedLines.trimmed(String(decoding: raw, as: UTF8.self)) else { continue }
-            guard texts.insert(text).inserted, text.utf8.count < Self.longest else { continue }
-            let tokens = LineTokens(text)
-            for word in tokens.words { byWord[word, default: []].append(Int32(lines.count)) }
-            lines.append((text, tokens))
-        }
-        self.texts = texts
-        self.lines = lines
-        self.byWord = byWord
-    }
-
-    /// The line most alike `old`, when its similarity is at least `atLeast`. Only lines
-    /// that share at least half of `old`'s names and numbers are compared.
-    func closest(to old: LineTokens, atLeast: Double) -> (text: String, tokens: LineTokens)? {
-        let words = old.words
-        guard !words.isEmpty else { return nil }
-        var hits: [Int32: Int] = [:]
-        for word in words { for line in byWord[word] ?? [] { hits[line, default: 0] += 1 } }
-        var best: (text: String, tokens: LineTokens)?
-        var bestScore = atLeast
-        for (line, count) in hits where count * 2 >= words.count {
-            let candidate = lines[Int(line)]
-            let score = old.similarity(candidate.tokens)
-            if score >= bestScore, best == nil || score > bestScore || candidate.text < best!.text {
-                (best, bestScore) = (candidate, score)
-            }
-        }
-        return best
-    }
 }

@@ -17,7 +17,7 @@ enum Identifiers {
     /// The names of code a line uses (see the type's summary). Comment lines give none;
     /// string literals are skipped.
     static func uses(in line: String) -> Set<String> {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmingWhitespace()
         for prefix in ["//", "#", "*", "/*", "--", ";", "%"] where trimmed.hasPrefix(prefix) {
             // `#define`, `#include` and `#if` lines use names.
             if prefix == "#", trimmed.hasPrefix("#define") || trimmed.hasPrefix("#if") || trimmed.hasPrefix("#include") { break }
@@ -41,7 +41,7 @@ enum Identifiers {
     /// `let`, `#define`...; a Go method's receiver in parentheses skipped), and the names
     /// left of `:=` or of a plain `=` that starts the line (`count, err := ...`).
     static func definitions(in line: String) -> Set<String> {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmingWhitespace()
         var result = Set<String>()
         let bytes = Array(trimmed.utf8)
         var tokens: [(name: String, start: Int, end: Int)] = []

@@ -106,7 +106,7 @@ public struct Replayer {
             let old = change.old?.isRegularFile == true ? change.old?.blob : nil
             for hunk in adaptation.hunks(from: old, to: new.blob, in: repository) {
                 for line in hunk.added {
-                    let trimmed = line.trimmingCharacters(in: .whitespaces)
+                    let trimmed = line.trimmingWhitespace()
                     if !trimmed.isEmpty { counts[trimmed, default: 0] += 1 }
                 }
             }
