@@ -126,7 +126,60 @@ struct AdaptationTests {
         let result = try #require(try plan(f).result("fix a10", on: "release/1.0"))
         #expect(result.outcome == .conflicted)
         #expect(!Self.codes(result).contains(.restructured))
+        #expect(!Self.codes(result).contains(.divergedLines))
         #expect(!Self.codes(result).contains(.prerequisite))
+    }
+
+    // MARK: diverged-lines
+
+    /// `a.txt` with lines 10 and 11 changed on `release/1.0` to `release10` and `release11`,
+    /// and on main by `fix10` and `fix11`, committed as "fix a10 and a11".
+    static func twoLineFixture(release: (Int) -> String, fix: (Int) -> String) throws -> Fixture {
+        let f = try baseFixture()
+        try f.git("checkout", "-q", "release/1.0")
+        for line in 10...11 { try f.edit("a.txt", line: line, to: release(line)) }
+        try f.commit("release edits a10 and a11")
+        try f.git("checkout", "-q", "main")
+        for line in 10...11 { try f.edit("a.txt", line: line, to: fix(line)) }
+        try f.commit("fix a10 and a11\n\nBackport-To: 1.0")
+        return f
+    }
+
+    @Test("diverged-lines: the lines the fix rewrites were changed otherwise on the target, and its new lines lack that change")
+    func divergedLines() throws {
+        let f = try Self.twoLineFixture(release: { "a line \($0) checked" }, fix: { "a line \($0) fixed" })
+        let result = try #require(try plan(f).result("fix a10 and a11", on: "release/1.0"))
+        #expect(result.outcome == .needsAdaptation)
+        #expect(result.reasons.first?.code == .conflicts)
+        let reason = try #require(result.reasons.first { $0.code == .divergedLines })
+        #expect(reason.message.hasPrefix("2 of the 2 lines the fix adds"))
+        #expect(reason.message.contains("a.txt: `a line 10 fixed` where release/1.0 has `a line 10 checked`"))
+        // Two lines of the old side missing: not restructured.
+        #expect(!Self.codes(result).contains(.restructured))
+    }
+
+    @Test("diverged-lines does not fire when the fix's new lines already carry the target's change")
+    func divergedLinesCarried() throws {
+        // The target added `checked`; the fix's lines have it too (as a fix passes the
+        // argument the target also added): a conflict settled by taking the fix's lines.
+        let f = try Self.twoLineFixture(release: { "a line \($0) checked" }, fix: { "a line \($0) checked fixed" })
+        let result = try #require(try plan(f).result("fix a10 and a11", on: "release/1.0"))
+        #expect(result.outcome == .conflicted)
+        #expect(!Self.codes(result).contains(.divergedLines))
+    }
+
+    @Test("diverged-lines does not fire on lines the fix only inserts among lines the target changed")
+    func divergedLinesInserted() throws {
+        let f = try baseFixture()
+        try f.git("checkout", "-q", "release/1.0")
+        for line in 10...11 { try f.edit("a.txt", line: line, to: "a line \(line) checked") }
+        try f.commit("release edits a10 and a11")
+        try f.git("checkout", "-q", "main")
+        try f.edit("a.txt", line: 10, to: "a line 10\nnew step one\nnew step two\nnew step three")
+        try f.commit("add steps\n\nBackport-To: 1.0")
+        let result = try #require(try plan(f).result("add steps", on: "release/1.0"))
+        #expect(result.outcome == .conflicted)
+        #expect(!Self.codes(result).contains(.divergedLines))
     }
 
     // MARK: missing-symbol

@@ -9,6 +9,9 @@ public enum Signal: String, CaseIterable, Sendable, Hashable {
     case missingFile = "missing-file"
     /// Most of the lines the fix edits or sits beside are not in the target's file.
     case restructured
+    /// Lines the fix rewrites that the target changed in its own way, which its new lines do
+    /// not carry.
+    case divergedLines = "diverged-lines"
     /// Names the fix's added lines use, defined on the source, found nowhere on the target.
     case missingSymbol = "missing-symbol"
     /// Commits only on the source that last changed the lines the fix edits.
@@ -23,6 +26,7 @@ public enum Signal: String, CaseIterable, Sendable, Hashable {
         switch self {
         case .missingFile: return .missingFile
         case .restructured: return .restructured
+        case .divergedLines: return .divergedLines
         case .missingSymbol: return .missingSymbol
         case .prerequisite: return .prerequisite
         case .dependsOnUnapplied: return .dependsOnUnapplied

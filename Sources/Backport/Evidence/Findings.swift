@@ -84,9 +84,10 @@ enum OutcomePolicy {
     /// The adaptation policy: whether a signal makes a merge `needs-adaptation`. Measured
     /// with `replay` on containerd, etcd and telegraf (Docs/adaptation.md).
     ///
-    /// - `missing-file` and `restructured` (conflicted merges) say the code the fix changes
-    ///   is not what the target has: its conflict is not one a person settles by choosing
-    ///   lines.
+    /// - `missing-file`, `restructured` and `diverged-lines` (conflicted merges) say the code
+    ///   the fix changes is not what the target has: its conflict is not one a person
+    ///   settles by choosing lines (for `diverged-lines`: lines of the fix must be written
+    ///   again against the target's).
     /// - `missing-symbol` says the fix relies on what the target lacks: on a clean merge it
     ///   is the only evidence there is; on a conflicted one it is shown but does not decide
     ///   (it lowered the balanced accuracy of the replays, 0.74 to 0.72).
@@ -96,7 +97,7 @@ enum OutcomePolicy {
     ///   conflicted pick of a long-diverged branch).
     static func reworks(_ code: Reason.Code, mergedCleanly: Bool) -> Bool {
         switch code {
-        case .missingFile, .restructured: return !mergedCleanly
+        case .missingFile, .restructured, .divergedLines: return !mergedCleanly
         case .missingSymbol: return mergedCleanly
         default: return false
         }

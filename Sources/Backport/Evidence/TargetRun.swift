@@ -327,10 +327,10 @@ final class TargetRun {
     }
 
     /// The adaptation signals on the last merge (Sources/Backport/Adaptation): what fired,
-    /// for ``OutcomePolicy`` to weigh. `restructured`, `missing-file` and `prerequisite`
-    /// look only at picks that conflict (on a clean one the code it edits is there);
-    /// `prerequisite` only at those the other signals leave conflicted; `missing-symbol`
-    /// only at clean ones, unless the report keeps details.
+    /// for ``OutcomePolicy`` to weigh. `restructured`, `diverged-lines`, `missing-file` and
+    /// `prerequisite` look only at picks that conflict (on a clean one the code it edits is
+    /// there); `prerequisite` only at those the other signals leave conflicted;
+    /// `missing-symbol` only at clean ones, unless the report keeps details.
     private func adaptationSignals(_ candidate: CandidateWork) throws -> [Finding] {
         guard !signals.isEmpty, let output = lastMerge, let input = lastInput, output.tree != currentTree else { return [] }
         let repository = try picker.repository()
@@ -348,6 +348,7 @@ final class TargetRun {
                 sides.fix += s.fix
             } }
             let changed = evidence.modifiedFiles.flatMap(\.hunks).map { $0.added.count + $0.removed.filter { $0 }.count }.reduce(0, +)
+            let diverged = try DivergedLines().measure(evidence)
             lastMeasures = ["linesFound": Double(measure.found), "linesLookedFor": Double(measure.total),
                             "conflictedLinesFound": Double(measure.conflictedFound),
                             "conflictedLinesLookedFor": Double(measure.conflictedTotal),
@@ -355,13 +356,17 @@ final class TargetRun {
                             "conflictTargetLines": Double(sides.target), "conflictFixLines": Double(sides.fix),
                             "fixChangedLines": Double(changed), "fixFiles": Double(evidence.fixChanges.count),
                             "conflictedFiles": Double(output.conflicts.count),
-                            "missingFiles": Double(output.conflicts.filter { $0.kind == .deleteModify }.count)]
+                            "missingFiles": Double(output.conflicts.filter { $0.kind == .deleteModify }.count),
+                            "addedLines": Double(diverged.added), "divergedLines": Double(diverged.rewritten.count)]
         }
         if conflicted, signals.contains(.missingFile) {
             reasons += MissingFile().examine(evidence) { contentElsewhere[$0] }
         }
         if conflicted, signals.contains(.restructured) {
             reasons += try Trace.accumulate("signal restructured") { try Restructured().examine(evidence) }
+        }
+        if conflicted, signals.contains(.divergedLines) {
+            reasons += try Trace.accumulate("signal diverged-lines") { try DivergedLines().examine(evidence) }
         }
         // On a clean merge it is the only evidence there is; on a conflicted one it does not
         // decide, and is looked for only where a person reads the details (preview): on a

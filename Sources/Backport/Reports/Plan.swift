@@ -213,6 +213,9 @@ public struct Reason: Codable, Sendable, Hashable {
         /// Adaptation signal: most of the lines the fix edits or sits beside are not in the
         /// target's file (the share found, by file).
         case restructured
+        /// Adaptation signal: lines the fix rewrites that the target changed in its own way,
+        /// which the fix's new lines do not carry (how many, and some with the target's version).
+        case divergedLines = "diverged-lines"
         /// Adaptation signal: names the fix's added lines use, which the source has and the
         /// target has nowhere (each with a file that has it on the source).
         case missingSymbol = "missing-symbol"

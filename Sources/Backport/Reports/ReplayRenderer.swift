@@ -37,7 +37,7 @@ public struct ReplayRenderer {
                 guard !cell.isEmpty else { continue }
                 out += "\n\(outcome.rawValue) / \(grade.rawValue) (\(cell.count)):\n"
                 for b in verbose ? cell[...] : cell.prefix(Self.listed) {
-                    let why = b.reasons.first { [.missingFile, .restructured, .missingSymbol, .prerequisite].contains($0.code) }
+                    let why = b.reasons.first { [.missingFile, .restructured, .divergedLines, .missingSymbol, .prerequisite].contains($0.code) }
                     out += "  \(b.backport.short()) <- \(b.upstream.short()) \(String(format: "%.2f", b.similarity)) \(b.subject.prefix(60))"
                     out += why.map { "\n      \($0.code.rawValue): \($0.message.prefix(160))" } ?? ""
                     out += "\n"
