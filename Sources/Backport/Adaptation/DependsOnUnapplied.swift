@@ -39,7 +39,9 @@ struct DependsOnUnapplied {
                 if shared > 0 { hits[unapplied.commit.id] = (unapplied, (hits[unapplied.commit.id]?.1 ?? 0) + shared) }
             }
         }
-        return hits.values.sorted { $0.0.commit.time < $1.0.commit.time }.map { unapplied, lines in
+        // Oldest first; the same time in the order of ids, so reports do not vary between runs.
+        return hits.values.sorted { ($0.0.commit.time, $0.0.commit.id.hex) < ($1.0.commit.time, $1.0.commit.id.hex) }
+            .map { unapplied, lines in
             Reason(.dependsOnUnapplied,
                 "it edits \(lines) line\(lines == 1 ? "" : "s") that \(unapplied.commit.id.short()) (\(unapplied.commit.summary)) added, which is \(unapplied.outcome.rawValue) on \(evidence.targetName): settle that one first",
                 commit: unapplied.commit.id)

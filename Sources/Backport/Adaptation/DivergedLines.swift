@@ -52,37 +52,27 @@ struct DivergedLines {
             guard let file = try evidence.targetFile(of: path) else { continue }
             let targetPath = evidence.targetPath(of: path)
             var present: Set<String>?
-            var targetSide: [(text: String, tokens: LineTokens)]?
+            var targetSide: [LineTokens]?
             for hunk in hunks {
+                let added = hunk.added.compactMap(Self.trimmed)
+                measure.added += added.count
                 let removed = zip(hunk.oldLines, hunk.removed).compactMap { line, isRemoved in isRemoved ? Self.trimmed(line) : nil }
+                guard !added.isEmpty, !removed.isEmpty else { continue }
+                // A hunk whose removed lines the target all has: each added line can be taken.
+                if present == nil { present = evidence.cache.lines(of: file.blob, in: evidence.repository) }
+                let absent = removed.map { SignificantLine.normalize($0).map { !present!.contains($0) } ?? false }
+                guard absent.contains(true) else { continue }
                 let removedTokens = removed.map(LineTokens.init)
-                for line in hunk.added {
-                    guard let added = Self.trimmed(line) else { continue }
-                    measure.added += 1
-                    guard !removed.isEmpty else { continue }
-                    let tokens = LineTokens(added)
-                    var best = 0, bestScore = -1.0
-                    for (i, old) in removedTokens.enumerated() {
-                        let score = tokens.similarity(old)
-                        if score > bestScore { (best, bestScore) = (i, score) }
-                    }
-                    guard bestScore >= similar, let significant = SignificantLine.normalize(removed[best]) else { continue }
-                    if present == nil { present = evidence.cache.lines(of: file.blob, in: evidence.repository) }
-                    guard !present!.contains(significant) else { continue }
+                for line in added {
+                    let tokens = LineTokens(line)
+                    guard let best = tokens.closest(in: removedTokens, atLeast: similar), absent[best] else { continue }
                     if targetSide == nil {
                         let text = evidence.output.conflicts.first { $0.path == targetPath }?.mergedText ?? []
-                        targetSide = Self.targetSide(text).map { ($0, LineTokens($0)) }
+                        targetSide = Self.targetSide(text).map(LineTokens.init)
                     }
-                    var counterpart: (text: String, tokens: LineTokens)?
-                    var counterpartScore = similar
-                    for candidate in targetSide! {
-                        let score = removedTokens[best].similarity(candidate.tokens)
-                        if score > counterpartScore || (score == counterpartScore && counterpart == nil) {
-                            (counterpart, counterpartScore) = (candidate, score)
-                        }
-                    }
-                    if let counterpart, tokens.carries(from: removedTokens[best], to: counterpart.tokens) { continue }
-                    measure.rewritten.append(Line(path: targetPath, fix: added, target: counterpart?.text))
+                    let counterpart = removedTokens[best].closest(in: targetSide!, atLeast: similar).map { targetSide![$0] }
+                    if let counterpart, tokens.carries(from: removedTokens[best], to: counterpart) { continue }
+                    measure.rewritten.append(Line(path: targetPath, fix: line, target: counterpart?.text))
                 }
             }
         }
@@ -126,16 +116,20 @@ struct DivergedLines {
     }
 }
 
-/// A line's tokens as a multiset: names (`[A-Za-z_][A-Za-z0-9_]*`), numbers with their dots
-/// (`1.24.5` is one token, so a version is one word), and every other character that is not
-/// a space, each a token.
+/// A line (trimmed) and its tokens as a multiset: names (`[A-Za-z_][A-Za-z0-9_]*`), numbers
+/// with their dots (`1.24.5` is one token, so a version is one word), and every other
+/// character that is not a space, each a token. Tokens are kept as 64-bit hashes (FNV-1a of
+/// their bytes) in a sorted array, so comparing two lines is one merge of two short arrays:
+/// on containerd a conflicted dependency bump compares hundreds of thousands of line pairs.
 struct LineTokens: Sendable {
-    let counts: [Substring: Int]
-    let total: Int
+    let text: String
+    /// The tokens' hashes, sorted, repeats kept.
+    let tokens: [UInt64]
+    var total: Int { tokens.count }
 
     init(_ text: String) {
-        var counts: [Substring: Int] = [:]
-        var total = 0
+        self.text = text
+        var tokens: [UInt64] = []
         let scalars = text.unicodeScalars
         var i = scalars.startIndex
         while i < scalars.endIndex {
@@ -154,33 +148,60 @@ struct LineTokens: Sendable {
                 i = j
                 continue
             }
-            counts[Substring(scalars[i..<j]), default: 0] += 1
-            total += 1
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in Substring(scalars[i..<j]).utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            tokens.append(hash)
             i = j
         }
-        self.counts = counts
-        self.total = total
+        self.tokens = tokens.sorted()
+    }
+
+    /// How many tokens two sorted multisets share (the smaller count of each).
+    private static func common(_ a: [UInt64], _ b: [UInt64]) -> Int {
+        var i = 0, j = 0, n = 0
+        while i < a.count, j < b.count {
+            if a[i] == b[j] { n += 1; i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
+        return n
+    }
+
+    /// `a` less `b`, as multisets.
+    private static func minus(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
+        var result: [UInt64] = []
+        var i = 0, j = 0
+        while i < a.count {
+            if j < b.count, a[i] == b[j] { i += 1; j += 1 } else if j < b.count, b[j] < a[i] { j += 1 } else { result.append(a[i]); i += 1 }
+        }
+        return result
     }
 
     /// Jaccard similarity of the multisets: the sum of the smaller counts over the sum of
     /// the larger (1 for two empty lines).
     func similarity(_ other: LineTokens) -> Double {
-        var common = 0
-        for (token, n) in counts { common += min(n, other.counts[token] ?? 0) }
+        let common = Self.common(tokens, other.tokens)
         let union = total + other.total - common
         return union == 0 ? 1 : Double(common) / Double(union)
+    }
+
+    /// The index of the line of `lines` most alike this one (the first of equals), when at
+    /// least `atLeast` alike. Lines whose token counts differ too much to reach it are not
+    /// compared: the similarity is at most the smaller total over the larger.
+    func closest(in lines: [LineTokens], atLeast: Double) -> Int? {
+        var best: Int?, bestScore = atLeast
+        for (i, line) in lines.enumerated() {
+            let (small, large) = total < line.total ? (total, line.total) : (line.total, total)
+            guard large > 0, Double(small) >= bestScore * Double(large) else { continue }
+            let score = similarity(line)
+            if score > bestScore || (score == bestScore && best == nil) { (best, bestScore) = (i, score) }
+        }
+        return best
     }
 
     /// True when this (a fix's new line) already carries what `target` changed in `old`
     /// (the line the fix rewrites): every token the target added is here, none it dropped is.
     func carries(from old: LineTokens, to target: LineTokens) -> Bool {
-        for (token, n) in target.counts where n > (old.counts[token] ?? 0) {
-            if n - (old.counts[token] ?? 0) > (counts[token] ?? 0) { return false }
-        }
-        for (token, n) in old.counts where n > (target.counts[token] ?? 0) {
-            if (counts[token] ?? 0) > 0 { return false }
-        }
-        return true
+        let added = Self.minus(target.tokens, old.tokens), dropped = Self.minus(old.tokens, target.tokens)
+        return Self.common(added, tokens) == added.count && Self.common(dropped, tokens) == 0
     }
 
     private static func isNameStart(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" }
