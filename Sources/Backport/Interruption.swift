@@ -18,6 +18,8 @@ enum Interruption {
         var sources: [DispatchSourceSignal] = []
         var cleanups: [Int: @Sendable () -> Void] = [:]
         var next = 0
+        /// A signal came: the process is ending.
+        var ending = false
     }
 
     /// Installs the handlers once for the process (later calls do nothing).
@@ -51,15 +53,29 @@ enum Interruption {
         _ = state.lock.withLock { state.cleanups.removeValue(forKey: token) }
     }
 
-    /// Runs `body` with Ctrl-C and SIGTERM held until it is done.
+    /// Runs `body` with Ctrl-C and SIGTERM held until it is done. After a signal, the
+    /// thread goes no further than the end of its section: the handler ends the process
+    /// (with 128 + the signal, not with whatever the thread would have gone on to do),
+    /// and no new section starts.
     static func critical<T>(_ body: () throws -> T) rethrows -> T {
         install()
+        stopIfEnding()
         pthread_rwlock_rdlock(&sections)
-        defer { pthread_rwlock_unlock(&sections) }
+        defer {
+            pthread_rwlock_unlock(&sections)
+            stopIfEnding()
+        }
         return try body()
     }
 
+    /// Waits, forever, for the handler to end the process once a signal has come.
+    private static func stopIfEnding() {
+        guard state.lock.withLock({ state.ending }) else { return }
+        while true { pause() }
+    }
+
     private static func end(by signalNumber: Int32) {
+        state.lock.withLock { state.ending = true }
         pthread_rwlock_wrlock(&sections)
         let cleanups = state.lock.withLock { Array(state.cleanups.sorted { $0.key < $1.key }.map(\.value)) }
         for cleanup in cleanups { cleanup() }

@@ -46,6 +46,12 @@ extension Repository {
 
     private typealias Item = TreeItem
 
+    /// The entries of one tree (not its subtrees' entries), in git's order, each with its
+    /// name; read once and kept, as ``changes(from:to:)`` reads trees.
+    public func entries(ofTree id: OID) throws -> [(name: String, entry: TreeEntry)] {
+        try items(ofTree: id).map { ($0.name, $0.entry) }
+    }
+
     private func items(ofTree id: OID?) throws -> [Item] {
         guard let id else { return [] }
         if let known = treeItems[id] { return known }

@@ -198,6 +198,50 @@ struct AdaptationTests {
         #expect(result.mergedTree != nil)
     }
 
+    @Test("missing-symbol keeps its answers once a run counts each tree's names: a name an earlier stacked pick brought is there")
+    func symbolCountsMoveWithStackedPicks() throws {
+        let f = try Fixture()
+        for name in ["a", "b", "c", "d", "e"] {
+            try f.write("src/\(name).c", "int \(name)_step(int x) {\n    x = x + 1;\n    x = x + 2;\n    return x;\n}\n")
+        }
+        try f.commit("initial")
+        try f.git("branch", "release/1.0")
+        try f.write("src/util.c", """
+            int missingOne(int v) { return v; }
+            int missingTwo(int v) { return v; }
+            int missingThree(int v) { return v; }
+
+            """)
+        try f.commit("helpers")
+        // Two picks whose names the target lacks: each search reads its whole tree, and
+        // from then on the run counts the names of each tree it picks onto.
+        try f.edit("src/a.c", line: 3, to: "    x = missingOne(x);")
+        try f.commit("use missingOne\n\nBackport-To: 1.0")
+        try f.edit("src/b.c", line: 3, to: "    x = missingTwo(x);")
+        try f.commit("use missingTwo\n\nBackport-To: 1.0")
+        // A clean pick whose names the target has: the counts are made on the target's tip.
+        try f.edit("src/e.c", line: 2, to: "    x = a_step(x) + 1;")
+        try f.commit("use a_step\n\nBackport-To: 1.0")
+        try f.write("src/extra.c", "int extraHelper(int v) { return v; }\n")
+        try f.commit("add extraHelper\n\nBackport-To: 1.0")
+        try f.edit("src/c.c", line: 3, to: "    x = extraHelper(x);")
+        try f.commit("use extraHelper\n\nBackport-To: 1.0")
+        try f.edit("src/d.c", line: 3, to: "    x = missingThree(x);")
+        try f.commit("use missingThree\n\nBackport-To: 1.0")
+        let plan = try plan(f)
+        for subject in ["use missingOne", "use missingTwo", "use missingThree"] {
+            let result = try #require(plan.result(subject, on: "release/1.0"))
+            #expect(result.outcome == .needsAdaptation, "\(subject)")
+            #expect(result.reasons.contains { $0.code == .missingSymbol && $0.message.contains("(src/util.c)") }, "\(subject)")
+        }
+        #expect(try #require(plan.result("use a_step", on: "release/1.0")).outcome == .clean)
+        #expect(try #require(plan.result("add extraHelper", on: "release/1.0")).outcome == .clean)
+        // Stacked on the pick that adds it: the target has extraHelper by then.
+        let stacked = try #require(plan.result("use extraHelper", on: "release/1.0"))
+        #expect(stacked.outcome == .clean)
+        #expect(!Self.codes(stacked).contains(.missingSymbol))
+    }
+
     @Test("missing-symbol does not fire when the target has the name elsewhere")
     func symbolOnTarget() throws {
         let f = try Self.codeFixture()

@@ -194,6 +194,24 @@ struct PlanTests {
         #expect(reasons.contains(.stackedOn))
     }
 
+    @Test("stacked-on names the earlier picks in the order of their paths, the same in every run")
+    func stackedOnOrder() throws {
+        let f = try baseFixture()
+        try f.edit("b.txt", line: 5, to: "b fixed")
+        try f.commit("fix b\n\nBackport-To: 1.0")
+        try f.edit("a.txt", line: 5, to: "a fixed")
+        try f.commit("fix a\n\nBackport-To: 1.0")
+        try f.edit("a.txt", line: 5, to: "a fixed again")
+        try f.edit("b.txt", line: 5, to: "b fixed again")
+        try f.commit("fix both again\n\nBackport-To: 1.0")
+        let top = try #require(try plan(f).result("fix both again", on: "release/1.0"))
+        let needs = try #require(top.reasons.first { $0.code == .stackedOn })
+        // a.txt before b.txt (a set's order changes from one process to the next).
+        #expect(needs.message.hasPrefix("clean only on top of"))
+        #expect(needs.message.contains("(fix a), "))
+        #expect(needs.message.contains("(fix b): on the bare"))
+    }
+
     @Test("Clean picks stack: a fix that needs an earlier fix applies on top of it")
     func stacking() throws {
         let f = try baseFixture()

@@ -459,18 +459,12 @@ struct ApplyTests {
         var complete: String?
         for attempt in 0..<12 {
             try? f.git("branch", "-D", "backport/release/1.0")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["apply", "--onto", "1.0"]
-            process.currentDirectoryURL = URL(fileURLWithPath: f.path)
-            process.environment = ProcessInfo.processInfo.environment.merging(Fixture.gitEnvironment) { $1 }
-                .merging(["GIT_COMMITTER_DATE": "1800000000 +0000"]) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            // Started as a shell does: a `Process` child has SIGINT and SIGTERM blocked (see
+            // ShellChild), so without the handlers it would not be stopped at all.
+            let child = try ShellChild(["apply", "--onto", "1.0"], in: f.path, environment: ["GIT_COMMITTER_DATE": "1800000000 +0000"])
             usleep(useconds_t(attempt * 15_000))
-            kill(process.processIdentifier, attempt % 2 == 0 ? SIGINT : SIGTERM)
-            process.waitUntilExit()
+            kill(child.pid, attempt % 2 == 0 ? SIGINT : SIGTERM)
+            try #require(child.waitUntilExit() != nil)
             let leftovers = FileManager.default.enumerator(atPath: f.path + "/.git")!.compactMap { $0 as? String }
                 .filter { $0.hasSuffix(".lock") || $0.contains("tmp_obj") || $0.contains("tmp_object") }
             #expect(leftovers.isEmpty, "\(leftovers)")
@@ -481,6 +475,41 @@ struct ApplyTests {
                 if let complete { #expect(head == complete) } else { complete = head }
             }
         }
+    }
+
+    @Test("Ctrl-C or SIGTERM while apply moves a branch (held there every time) waits for the move: the branch is complete, no lock is left",
+          arguments: [SIGINT, SIGTERM])
+    func interruptedMovingBranch(signalNumber: Int32) throws {
+        let f = try applyFixture()
+        // libgit2 moves a branch by creating `<ref>.lock`, appending to the branch's reflog,
+        // then renaming the lock into place. With a FIFO as the reflog, opening it blocks
+        // until someone reads: the process waits inside the critical section, lock file
+        // made, until the signal has been sent. Without `Interruption` the signal ends it
+        // there and the lock stays (git then refuses every update of the branch).
+        let reflog = f.path + "/.git/logs/refs/heads/backport/release/1.0"
+        try FileManager.default.createDirectory(atPath: (reflog as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try #require(mkfifo(reflog, 0o644) == 0)
+        let child = try ShellChild(["apply", "--onto", "1.0"], in: f.path, environment: ["GIT_COMMITTER_DATE": "1800000000 +0000"])
+        let lock = f.path + "/.git/refs/heads/backport/release/1.0.lock"
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: lock), child.isRunning, Date() < deadline { usleep(10_000) }
+        try #require(FileManager.default.fileExists(atPath: lock), "apply never reached the branch")
+        kill(child.pid, signalNumber)
+        // Time for the signal to end a process that does not hold it; then the reflog is
+        // opened for reading (without waiting for a writer), and one that held it goes on.
+        usleep(300_000)
+        let reader = open(reflog, O_RDONLY | O_NONBLOCK)
+        defer { if reader >= 0 { close(reader) } }
+        let end = try #require(child.waitUntilExit(), "apply did not end")
+        #expect(end.exited && end.code == 128 + signalNumber, "\(end)")
+        let leftovers = FileManager.default.enumerator(atPath: f.path + "/.git")!.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".lock") || $0.contains("tmp_obj") || $0.contains("tmp_object") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+        // git fsck reads reflogs: not this one.
+        unlink(reflog)
+        #expect((try? f.git("fsck", "--no-dangling")) != nil)
+        // The signal came after the branch was locked: the move is finished, both picks.
+        #expect(try f.git("log", "--format=%s", "release/1.0..backport/release/1.0") == "fix ten\nfix five")
     }
 
     @Test("A disk that fills while apply writes (a file size limit here) is one fatal line, and no branch moves")

@@ -478,13 +478,7 @@ struct VerifyTests {
 
     /// Starts a plan whose verification sleeps, waits for its worktree, then signals it.
     func interrupted(by signalNumber: Int32, in f: Fixture) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["plan", "--onto", "1.1", "--verify", "sleep 60"]
-        process.currentDirectoryURL = URL(fileURLWithPath: f.path)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let child = try ShellChild(["plan", "--onto", "1.1", "--verify", "sleep 60"], in: f.path)
         // Until the worktree holds the pick's files: `git worktree add` has finished (killed
         // while it runs, it would take its half-made worktree away with it).
         let deadline = Date().addingTimeInterval(60)
@@ -498,9 +492,8 @@ struct VerifyTests {
         while (try? materialized()) != true, Date() < deadline { usleep(50_000) }
         #expect((try? materialized()) == true)
         usleep(200_000)
-        kill(process.processIdentifier, signalNumber)
-        process.waitUntilExit()
-        return process.terminationStatus
+        kill(child.pid, signalNumber)
+        return try #require(child.waitUntilExit()).code
     }
 
     @Test("Ctrl-C or SIGTERM during verification leaves no worktree", arguments: [SIGINT, SIGTERM])
@@ -511,23 +504,46 @@ struct VerifyTests {
         #expect(try Self.scratch(f).isEmpty)
     }
 
-    @Test("gc removes the worktree a run killed with SIGKILL left, and nothing else")
-    func gcAfterKill() throws {
-        let f = try sample()
+    /// Adds a worktree of the user's (`<repository>-mine`), then kills a run with SIGKILL
+    /// while it verifies: the scratch worktree it left.
+    func killedRun(beside f: Fixture) throws -> String {
         try f.git("worktree", "add", "-q", "--detach", f.path + "-mine", "HEAD")
-        defer { try? FileManager.default.removeItem(atPath: f.path + "-mine") }
         _ = try interrupted(by: SIGKILL, in: f)
         let left = try Self.scratch(f).filter { !$0.hasSuffix("-mine") }
         try #require(left.count == 1)
+        return left[0]
+    }
+
+    @Test("gc removes the worktree a run killed with SIGKILL left, and nothing else")
+    func gcAfterKill() throws {
+        let f = try sample()
+        defer { try? FileManager.default.removeItem(atPath: f.path + "-mine") }
+        let left = try killedRun(beside: f)
         let gc = try backport(["gc"], in: f.path, environment: Self.noSignals)
         #expect(gc.status == 0, "\(gc.stderr)")
-        #expect(gc.stdout.contains("removed \(left[0])"))
+        #expect(gc.stdout.contains("removed \(left)"))
         #expect(try Self.scratch(f).map { $0.hasSuffix("-mine") } == [true])
-        #expect(!FileManager.default.fileExists(atPath: left[0]))
+        #expect(!FileManager.default.fileExists(atPath: left))
         // The start of a later run does the same.
         _ = try interrupted(by: SIGKILL, in: f)
         #expect(try Self.scratch(f).count == 2)
         _ = try backport(["plan", "--onto", "1.0"], in: f.path, environment: Self.noSignals)
+        #expect(try Self.scratch(f).map { $0.hasSuffix("-mine") } == [true])
+    }
+
+    @Test("gc removes a left worktree git cannot remove (its .git file gone) by hand, and not the registration of someone's worktree whose folder is away")
+    func gcLeavesOthersAlone() throws {
+        let f = try sample()
+        defer { try? FileManager.default.removeItem(atPath: f.path + "-mine") }
+        let left = try killedRun(beside: f)
+        // `git worktree remove` refuses a folder without its .git file; the folder of mine
+        // is away for now (an unmounted disk), which `git worktree prune` would take for gone.
+        try FileManager.default.removeItem(atPath: left + "/.git")
+        try FileManager.default.moveItem(atPath: f.path + "-mine", toPath: f.path + "-away")
+        defer { try? FileManager.default.removeItem(atPath: f.path + "-away") }
+        let gc = try backport(["gc"], in: f.path, environment: Self.noSignals)
+        #expect(gc.status == 0, "\(gc.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: left))
         #expect(try Self.scratch(f).map { $0.hasSuffix("-mine") } == [true])
     }
 

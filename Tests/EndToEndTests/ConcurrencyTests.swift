@@ -116,6 +116,33 @@ struct ConcurrencyTests {
         #expect(try VerifyTests.scratch(f).isEmpty)
         #expect(try f.git("status", "--porcelain") == status)
     }
+
+    @Test("Four plan --verify at once on three targets each (a dozen scratch worktrees made and removed together), five times over: every run gives the lone run's picks")
+    func manyVerifiesAtOnce() throws {
+        // Without WorktreeLock, git's worktree commands met one another's half-written
+        // registrations and a verification failed: the pick became an `error` in about one
+        // run in four like these.
+        let f = try sample()
+        let arguments = ["plan", "--format", "json", "--verify", "test -f src/net.c"]
+        let alone = try backport(arguments, in: f.path)
+        try #require(alone.status == 0)
+        let expected = try Self.results(alone.stdout)
+        for _ in 0..<5 {
+            for run in try together(Array(repeating: arguments, count: 4), in: f.path) {
+                #expect(run.status == 0)
+                let errors = (try? Self.errors(run.stdout)) ?? []
+                #expect(try Self.results(run.stdout) == expected, "\(errors)")
+            }
+        }
+        #expect(try VerifyTests.scratch(f).isEmpty)
+    }
+
+    /// The reasons of a JSON report's `error` picks.
+    static func errors(_ json: String) throws -> [String] {
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        return (object["results"] as! [[String: Any]]).filter { $0["outcome"] as? String == "error" }
+            .compactMap { (($0["reasons"] as? [[String: Any]])?.first?["message"]) as? String }
+    }
 }
 
 /// The most scratch worktrees registered at once while it watched.

@@ -10,7 +10,7 @@ struct FuzzTests {
     /// (145). Run with the binary this test run built: every pick's call, clean tree and
     /// conflicted paths must agree with git's, plan must not fail, and the repository must
     /// not change. 30 to 45 s on a busy 2-core machine.
-    static let settledSeeds = [7, 18, 102, 106, 116, 123, 130, 145, 1044, 2085, 20424]
+    static let settledSeeds = [7, 18, 102, 106, 116, 123, 130, 145, 1044, 2085, 20424, 50211, 60276]
 
     @Test("Scripts/fuzz on the seeds that once disagreed: no difference with git")
     func settledSeedsAgree() throws {

@@ -11,11 +11,8 @@ final class AdaptationCache: @unchecked Sendable {
     private let lock = NSLock()
     private var hunks: [BlobChange: [LineHunk]] = [:]
     private var lineSets: [OID: Set<String>] = [:]
-    private var identifiers: [OID: Set<String>] = [:]
+    private var identifiers: [OID: TokenSet] = [:]
     private var identifierCount = 0
-    private var trees: [OID: Set<String>] = [:]
-    /// One lock per tree being indexed (``treeIdentifiers(of:in:)``).
-    private var treeLocks: [OID: NSLock] = [:]
 
     struct BlobChange: Hashable {
         let old: OID?
@@ -53,10 +50,10 @@ final class AdaptationCache: @unchecked Sendable {
         return value
     }
 
-    /// Every identifier token of a blob (``Identifiers/tokens(in:)``), as a set.
-    func identifiers(of blob: OID, in repository: Repository) -> Set<String> {
+    /// Every identifier token of a blob (``Identifiers/allTokens(in:)``).
+    func identifiers(of blob: OID, in repository: Repository) -> TokenSet {
         if let known = lock.withLock({ identifiers[blob] }) { return known }
-        let value = readText(blob, repository).map(Identifiers.allTokens(in:)) ?? []
+        let value = readText(blob, repository).map(Identifiers.allTokens(in:)) ?? .empty
         lock.withLock {
             // Bounded: forgotten all at once past about 20 million tokens.
             identifierCount += value.count
@@ -69,32 +66,66 @@ final class AdaptationCache: @unchecked Sendable {
         return value
     }
 
-    /// Every identifier of the text files of a tree (the target tip's), built once per tree
-    /// for all runs, from the per-blob sets; the last few trees are kept. Runs that ask for
-    /// a tree another run is indexing wait for it (an `--independent` plan splits a target
-    /// among workers, which all asked at once and each built the index: 4 times on
-    /// containerd, 2.5 s of CPU).
-    func treeIdentifiers(of tree: OID, in repository: Repository) throws -> Set<String> {
-        if let known = lock.withLock({ trees[tree] }) { return known }
-        let building = lock.withLock { () -> NSLock in
-            if let known = treeLocks[tree] { return known }
-            let new = NSLock()
-            treeLocks[tree] = new
-            return new
+    /// Where in a tree's text files each name is found: the first file that has it, nearest
+    /// `paths` first (their folders, then the files with one of their extensions outside
+    /// vendored code, then the rest), except that a file of `avoiding` counts only when no
+    /// other file has the name. Names found nowhere are absent. The search ends as soon as
+    /// every name is settled, so a name defined beside the fix costs a few files, and only a
+    /// name missing from the tree reads all of it; each file's tokens are kept by blob id,
+    /// and the tree's folders by id, for every target and every later search.
+    func locate(_ names: Set<String>, in tree: OID, near paths: [String], avoiding: Set<String> = [],
+                in repository: Repository) throws -> [String: String] {
+        var wanted = names, found: [String: String] = [:]
+        func look(at path: String, _ blob: OID) {
+            let tokens = identifiers(of: blob, in: repository)
+            for name in wanted where tokens.contains(name) {
+                if avoiding.contains(path) {
+                    if found[name] == nil { found[name] = path }
+                } else {
+                    found[name] = path
+                    wanted.remove(name)
+                }
+            }
         }
-        building.lock()
-        defer { building.unlock() }
-        if let known = lock.withLock({ trees[tree] }) { return known }
-        var index = Set<String>()
-        for change in try repository.changes(from: nil, to: tree) {
-            guard let entry = change.new, entry.isRegularFile else { continue }
-            index.formUnion(identifiers(of: entry.blob, in: repository))
+        var folders: [String] = []
+        for path in paths {
+            let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
+            if !folders.contains(folder) { folders.append(folder) }
         }
-        lock.withLock {
-            if trees.count >= 4 { trees.removeAll() }
-            trees[tree] = index
+        for folder in folders where !wanted.isEmpty {
+            let id = folder.isEmpty ? tree : try repository.entry(at: folder, inTree: tree).flatMap { $0.isTree ? $0.blob : nil }
+            guard let id else { continue }
+            for (name, entry) in try repository.entries(ofTree: id) where entry.isRegularFile && !wanted.isEmpty {
+                look(at: folder.isEmpty ? name : folder + "/" + name, entry.blob)
+            }
         }
-        return index
+        // Then the whole tree, in two passes: the likely files, then the others.
+        let extensions = Set(paths.compactMap(Self.fileExtension(of:)))
+        let nearFolders = Set(folders)
+        func likely(_ name: String, vendored: Bool) -> Bool {
+            !vendored && Self.fileExtension(of: name).map(extensions.contains) == true
+        }
+        func walk(_ id: OID, _ prefix: String, vendored: Bool, likelyPass: Bool) throws {
+            let inNearFolder = nearFolders.contains(prefix.isEmpty ? "" : String(prefix.dropLast()))
+            for (name, entry) in try repository.entries(ofTree: id) {
+                if wanted.isEmpty { return }
+                if entry.isTree {
+                    try walk(entry.blob, prefix + name + "/", vendored: vendored || MissingSymbol.vendorFolders.contains(name),
+                             likelyPass: likelyPass)
+                } else if entry.isRegularFile, !inNearFolder, likely(name, vendored: vendored) == likelyPass {
+                    look(at: prefix + name, entry.blob)
+                }
+            }
+        }
+        for likelyPass in [true, false] where !wanted.isEmpty {
+            try walk(tree, "", vendored: false, likelyPass: likelyPass)
+        }
+        return found
+    }
+
+    private static func fileExtension(of path: String) -> Substring? {
+        let name = path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? path[...]
+        return name.lastIndex(of: ".").map { name[name.index(after: $0)...] }
     }
 
     /// A text blob's bytes; nil when it is binary, too large or cannot be read.
@@ -118,22 +149,5 @@ enum SignificantLine {
             if alphanumerics >= 2 { return trimmed }
         }
         return nil
-    }
-}
-
-extension String {
-    /// The string without the spaces and tabs at its ends: what Foundation's
-    /// `trimmingCharacters(in: .whitespaces)` gives (tab and the Unicode space separators),
-    /// without bridging to `NSString`, which cost the signals more than all their reading
-    /// of files (measured with `perf` on `Scripts/bench`).
-    func trimmingWhitespace() -> String {
-        let scalars = unicodeScalars
-        func isSpace(_ c: Unicode.Scalar) -> Bool {
-            c == " " || c == "\t" || (c.value >= 0x80 && c.properties.generalCategory == .spaceSeparator)
-        }
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = scalars.lastIndex(where: { !isSpace($0) })!
-        if first == scalars.startIndex, last == scalars.index(before: scalars.endIndex) { return self }
-        return String(scalars[first...last])
     }
 }

@@ -5,13 +5,31 @@
 /// underscore or digit, called (`name(`) or reached through a dot (`.name`); at least four
 /// characters; not a keyword or a very common word of the usual languages.
 enum Identifiers {
-    /// Every token of the text (for an index: what a tree has).
-    static func allTokens(in bytes: [UInt8]) -> Set<String> {
-        var result = Set<String>()
-        scan(bytes) { token, _, _ in
-            if token.count >= 4 { result.insert(String(decoding: token, as: UTF8.self)) }
+    /// Every token of the text of four characters or more (what a file has, for
+    /// `missing-symbol`'s search of a tree), as hashes: tens of megabytes of a tree are
+    /// read without making a string of each token.
+    static func allTokens(in bytes: [UInt8]) -> TokenSet {
+        var result = Set<UInt64>()
+        bytes.withUnsafeBufferPointer { text in
+            var i = 0
+            let count = text.count
+            while i < count {
+                guard isStart(text[i]) else {
+                    // A run that starts with a digit (`0x1f`) is no name, nor any part of it.
+                    if isPart(text[i]) { while i < count, isPart(text[i]) { i += 1 } } else { i += 1 }
+                    continue
+                }
+                var hash = TokenSet.offset
+                var j = i
+                while j < count, isPart(text[j]) {
+                    hash = (hash ^ UInt64(text[j])) &* TokenSet.prime
+                    j += 1
+                }
+                if j - i >= 4 { result.insert(hash) }
+                i = j
+            }
         }
-        return result
+        return TokenSet(hashes: result)
     }
 
     /// The names of code a line uses (see the type's summary). Comment lines give none;
@@ -121,8 +139,8 @@ enum Identifiers {
         return nil
     }
 
-    private static func isStart(_ b: UInt8) -> Bool { (b | 0x20 >= 0x61 && b | 0x20 <= 0x7a) || b == UInt8(ascii: "_") }
-    private static func isPart(_ b: UInt8) -> Bool { isStart(b) || (b >= 0x30 && b <= 0x39) }
+    @inline(__always) private static func isStart(_ b: UInt8) -> Bool { (b | 0x20 >= 0x61 && b | 0x20 <= 0x7a) || b == UInt8(ascii: "_") }
+    @inline(__always) private static func isPart(_ b: UInt8) -> Bool { isStart(b) || (b >= 0x30 && b <= 0x39) }
 
     /// Calls `body` with each token and the bytes just before and after it.
     private static func scan(_ bytes: [UInt8], skippingStrings: Bool = false,
@@ -169,3 +187,24 @@ enum Identifiers {
         "when", "then", "into", "each", "only", "also", "will", "they", "there", "their", "what", "which", "been",
     ]
 }
+
+/// The tokens of a text as 64-bit FNV-1a hashes (``Identifiers/allTokens(in:)``): asking
+/// whether it has a name is hashing the name.
+struct TokenSet: Sendable {
+    static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let prime: UInt64 = 0x100_0000_01b3
+    static let empty = TokenSet(hashes: [])
+
+    let hashes: Set<UInt64>
+
+    var count: Int { hashes.count }
+
+    func contains(_ name: String) -> Bool { hashes.contains(Self.hash(name)) }
+
+    static func hash(_ name: String) -> UInt64 {
+        var hash = offset
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* prime }
+        return hash
+    }
+}
+

@@ -12,11 +12,13 @@ import Git
 /// them: a renamed variable, a helper it adds); not those of data, configuration or
 /// documentation files or vendored code (``isCode(_:)``).
 ///
-/// Cost: a name is first looked for in the target's version of the fix's files; only a name
-/// not found there makes the target's whole tree be indexed (once per target run, from
-/// identifier sets kept per blob id, shared by every target). A name still missing is
-/// looked for on the source, again from the per-blob sets, in the files that differ from
-/// the target's.
+/// Cost: names are looked for in the tree picked onto nearest the fix's files first
+/// (``AdaptationCache/locate(_:in:near:avoiding:in:)``), and the search ends when all are
+/// found; only a name the target lacks reads the whole tree, and each file's tokens are
+/// kept by blob id for every target. A name still missing is looked for on the source
+/// the same way. A run whose searches keep reading whole trees (many picks onto an old
+/// branch) counts each tree's names instead, moved from one tree to the next
+/// (``TreeTokens``).
 struct MissingSymbol {
     /// How many names the evidence lists.
     var shown = 5
@@ -24,11 +26,10 @@ struct MissingSymbol {
     /// The names the fix's added lines use that might be new to the target, before any tree
     /// is searched.
     func wanted(_ evidence: PickEvidence) -> Set<String> {
-        var used = Set<String>(), removed = Set<String>(), addedFiles = Set<String>(), defined = Set<String>()
-        for change in evidence.fixChanges {
-            if change.status == .added, let new = change.new, new.isRegularFile {
-                addedFiles.formUnion(evidence.cache.identifiers(of: new.blob, in: evidence.repository))
-            }
+        var used = Set<String>(), removed = Set<String>(), defined = Set<String>()
+        let addedFiles = evidence.fixChanges.compactMap { change -> TokenSet? in
+            guard change.status == .added, let new = change.new, new.isRegularFile else { return nil }
+            return evidence.cache.identifiers(of: new.blob, in: evidence.repository)
         }
         for (path, hunks) in evidence.modifiedFiles where Self.isCode(path) {
             for hunk in hunks {
@@ -41,38 +42,37 @@ struct MissingSymbol {
                 }
             }
         }
-        return used.filter { !removed.contains($0) && !addedFiles.contains($0) && !defined.contains($0) }
+        return used.subtracting(removed).subtracting(defined).filter { name in !addedFiles.contains { $0.contains(name) } }
     }
 
-    /// The signal's reason, if some name is missing. `targetIndex` is the target tip's
-    /// identifiers (built on first call); `stackedFiles` the files earlier stacked picks
-    /// changed on the tree picked onto.
-    func examine(_ evidence: PickEvidence, targetIndex: () throws -> Set<String>, stackedFiles: () throws -> [TreeEntry]) throws -> [Reason] {
-        var missing = wanted(evidence)
-        guard !missing.isEmpty else { return [] }
-        let repository = evidence.repository, cache = evidence.cache
-        // The target's versions of the fix's files first: most names are local.
-        for (path, _) in evidence.modifiedFiles {
-            if let file = try evidence.targetFile(of: path) { missing.remove(presentIn: cache.identifiers(of: file.blob, in: repository)) }
-            if missing.isEmpty { return [] }
+    /// What a run keeps from one pick to the next: which names the trees picked onto and
+    /// the fixes' parents have.
+    final class Indexes {
+        let target: TreeTokens
+        let source: TreeTokens
+
+        init(cache: AdaptationCache) {
+            target = TreeTokens(cache: cache)
+            source = TreeTokens(cache: cache)
         }
-        missing.remove(presentIn: try targetIndex())
-        for file in try stackedFiles() where !missing.isEmpty { missing.remove(presentIn: cache.identifiers(of: file.blob, in: repository)) }
+    }
+
+    /// The signal's reason, if some name is missing from the tree the pick goes onto.
+    func examine(_ evidence: PickEvidence, indexes: Indexes) throws -> [Reason] {
+        let missing = wanted(evidence)
         guard !missing.isEmpty, let base = evidence.input.base else { return [] }
-        // Only names the source had before the fix: the others the fix itself brings.
-        // Looked for only in the source's files that differ from the tree picked onto: a
-        // file the same on both sides holds no name the target lacks (the target's index
-        // and its stacked files cover every file of that tree).
-        var definedAt: [String: String] = [:]
-        for change in try repository.changes(from: evidence.input.onto, to: base) {
-            guard let entry = change.new, entry.isRegularFile, let path = change.newPath else { continue }
-            let blobNames = cache.identifiers(of: entry.blob, in: repository)
-            let names = missing.filter(blobNames.contains)
-            for name in names where definedAt[name] == nil || Self.isFixFile(definedAt[name]!, evidence) {
-                definedAt[name] = path
-            }
-            if definedAt.count == missing.count, !definedAt.values.contains(where: { Self.isFixFile($0, evidence) }) { break }
-        }
+        let repository = evidence.repository
+        let fixPaths = evidence.modifiedFiles.map(\.path)
+        let onTarget = try indexes.target.present(missing, in: evidence.input.onto, near: fixPaths.map(evidence.targetPath(of:)),
+                                                  repository: repository)
+        let absent = missing.subtracting(onTarget)
+        guard !absent.isEmpty else { return [] }
+        // Only names the source had before the fix (the others the fix itself brings),
+        // preferably where the fix does not use them.
+        let atBase = try indexes.source.present(absent, in: base, near: fixPaths, repository: repository)
+        guard !atBase.isEmpty else { return [] }
+        let fixFiles = Set(evidence.fixChanges.flatMap { [$0.newPath, $0.oldPath].compactMap { $0 } })
+        let definedAt = try evidence.cache.locate(atBase, in: base, near: fixPaths, avoiding: fixFiles, in: repository)
         guard !definedAt.isEmpty else { return [] }
         let names = definedAt.keys.sorted()
         let listed = names.prefix(shown).map { "\($0) (\(definedAt[$0]!))" }.joined(separator: ", ")
@@ -85,28 +85,17 @@ struct MissingSymbol {
     /// name no symbols of the project (a YAML key, a vendored library's local variable):
     /// measured with `replay`, they were the false alarms on picks applied as-is.
     static func isCode(_ path: String) -> Bool {
-        let components = path.split(separator: "/")
-        if components.contains(where: { $0 == "vendor" || $0 == "third_party" || $0 == "node_modules" }) { return false }
-        guard let name = components.last, let dot = name.lastIndex(of: ".") else { return true }
+        guard !isVendored(path), let name = path.split(separator: "/").last, let dot = name.lastIndex(of: ".") else { return true }
         return !dataExtensions.contains(name[name.index(after: dot)...].lowercased())
     }
 
+    /// A path in vendored code (`vendor/`, `third_party/`, `node_modules/`).
+    static func isVendored(_ path: String) -> Bool {
+        path.split(separator: "/").contains { vendorFolders.contains(String($0)) }
+    }
+
+    static let vendorFolders: Set<String> = ["vendor", "third_party", "node_modules"]
+
     static let dataExtensions: Set<String> = ["yml", "yaml", "json", "md", "txt", "toml", "ini", "cfg", "conf", "lock", "sum",
                                               "mod", "csv", "xml", "html", "rst", "adoc", "svg"]
-
-    /// True when a path is one the fix changes (a name found only there is weaker evidence
-    /// of where it is defined).
-    private static func isFixFile(_ path: String, _ evidence: PickEvidence) -> Bool {
-        evidence.fixChanges.contains { $0.newPath == path || $0.oldPath == path }
-    }
-}
-
-extension Set where Element == String {
-    /// Removes the elements `other` has, looking each of this (small) set up in `other`:
-    /// `subtract` walks the whole of its argument, and the target's index has hundreds of
-    /// thousands of names (on containerd it was a third of a plan's time).
-    mutating func remove(presentIn other: Set<String>) {
-        guard !isEmpty else { return }
-        self = filter { !other.contains($0) }
-    }
 }

@@ -50,8 +50,8 @@ final class TargetRun {
     private let signals: Set<Signal>
     /// What the signals read, shared by every target's run.
     private let adaptation: AdaptationCache
-    /// The identifiers of the target tip's tree, indexed when a fix first needs them.
-    private var tipIdentifiers: Set<String>?
+    /// Which names the trees of this run's picks have (`missing-symbol`).
+    private lazy var symbolIndexes = MissingSymbol.Indexes(cache: adaptation)
     /// The raw measures behind the last pick's signals (lines found, conflict sizes...), for
     /// `replay` to report beside its grading, so thresholds can be tuned on real history.
     private(set) var lastMeasures: [String: Double] = [:]
@@ -328,8 +328,9 @@ final class TargetRun {
 
     /// The adaptation signals on the last merge (Sources/Backport/Adaptation): what fired,
     /// for ``OutcomePolicy`` to weigh. `restructured`, `diverged-lines`, `missing-file` and
-    /// `prerequisite` look only at picks that conflict (on a clean one the code it edits is there);
-    /// `prerequisite` only at those the other signals leave conflicted.
+    /// `prerequisite` look only at picks that conflict (on a clean one the code it edits is
+    /// there); `prerequisite` only at those the other signals leave conflicted;
+    /// `missing-symbol` only at clean ones, unless the report keeps details.
     private func adaptationSignals(_ candidate: CandidateWork) throws -> [Finding] {
         guard !signals.isEmpty, let output = lastMerge, let input = lastInput, output.tree != currentTree else { return [] }
         let repository = try picker.repository()
@@ -367,10 +368,12 @@ final class TargetRun {
         if conflicted, signals.contains(.divergedLines) {
             reasons += try Trace.accumulate("signal diverged-lines") { try DivergedLines().examine(evidence) }
         }
-        if signals.contains(.missingSymbol) {
+        // On a clean merge it is the only evidence there is; on a conflicted one it does not
+        // decide, and is looked for only where a person reads the details (preview): on a
+        // long-diverged branch it had tripled the time of a plan.
+        if signals.contains(.missingSymbol), !conflicted || keepDetails {
             reasons += try Trace.accumulate("signal missing-symbol") {
-                try MissingSymbol().examine(evidence, targetIndex: { try targetIdentifiers(repository) },
-                                            stackedFiles: { try stackedFiles(repository) })
+                try MissingSymbol().examine(evidence, indexes: symbolIndexes)
             }
         }
         // The dearest signal, and only informative: for the picks the others leave
@@ -391,17 +394,6 @@ final class TargetRun {
         return reasons.map { .signal($0) }
     }
 
-    /// The identifiers of every text file of the target tip's tree: indexed once for all
-    /// the runs of a plan (``AdaptationCache/treeIdentifiers(of:in:)``).
-    private func targetIdentifiers(_ repository: Repository) throws -> Set<String> {
-        if let tipIdentifiers { return tipIdentifiers }
-        let index = try Trace.accumulate("indexing the target's identifiers") {
-            try adaptation.treeIdentifiers(of: tipTree, in: repository)
-        }
-        tipIdentifiers = index
-        return index
-    }
-
     /// When the source and the target forked (the commit time of the merge base of the
     /// candidate's parent and the target's tip), found once per run: the candidates of a
     /// run come from one source. Nil when they share no history.
@@ -410,12 +402,6 @@ final class TargetRun {
         guard let parent = candidate.change.parent, let fork = try repository.mergeBase(parent, target.branch.tip) else { return nil }
         knownForkTime = try repository.commit(fork).time
         return knownForkTime
-    }
-
-    /// The files earlier stacked picks changed on the tree picked onto (not in the tip's index).
-    private func stackedFiles(_ repository: Repository) throws -> [TreeEntry] {
-        guard currentTree != tipTree else { return [] }
-        return try repository.changes(from: tipTree, to: currentTree).compactMap { $0.new?.isRegularFile == true ? $0.new : nil }
     }
 
     /// The project's own check (`--verify`) on a clean pick's result, in this run's
@@ -441,8 +427,10 @@ final class TargetRun {
         // Not for `--all`: replaying a whole history, each pick building on the ones before
         // is the point, and a second merge per pick would double the work.
         guard stacked, stackedPicks > 0, candidate.selection != .all else { return nil }
-        let earlier = Dictionary(grouping: try candidate.change.changes(picker.repository()).paths.compactMap { stackedByPath[$0] },
-                                 by: \.commit.id).compactMap(\.value.first)
+        // Each once, in the order of the paths (not a dictionary's: reports are the same run to run).
+        var seen = Set<OID>()
+        let earlier = try candidate.change.changes(picker.repository()).paths.sorted().compactMap { stackedByPath[$0] }
+            .filter { seen.insert($0.commit.id).inserted }
         guard !earlier.isEmpty else { return nil }
         var bare = input
         bare.onto = tipTree

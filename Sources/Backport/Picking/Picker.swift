@@ -97,7 +97,6 @@ final class Picker {
     /// detection: computed when a pick first needs it.
     private var sideChanges: (base: OID?, onto: OID, changes: [PathChange])?
     let similarity: SimilarityCache
-    private let scores = PairScores()
 
     private final class Handle {
         let repository: Repository
@@ -155,7 +154,7 @@ final class Picker {
         if pathByPath {
             let changes = try input.fixChanges ?? repository.changes(from: input.base, to: input.fix)
             let merge = PathMerge(repository: repository, input: input, fixChanges: changes, renames: renames,
-                                  similarity: similarity, scores: scores, targetSide: { try self.targetSideChanges(input, repository) })
+                                  similarity: similarity, targetSide: { try self.targetSideChanges(input, repository) })
             if let output = try merge.run() { return output }
         }
         // libgit2 compares every added file with every deleted one: on long-diverged trees a
@@ -166,7 +165,8 @@ final class Picker {
             try repository.mergeTrees(ancestor: input.base, ours: input.onto, theirs: input.fix, labels: input.labels,
                                       renames: wholeTreeRenames)
         }
-        let conflicts = try merged.conflicts.map { try PathConflict($0, renames: merged.renames, input: input, in: repository) }
+        let conflicts = try merged.conflicts.filter { !PathConflict.isLeftAtOldName($0, renames: merged.renames) }
+            .map { try PathConflict($0, renames: merged.renames, input: input, in: repository) }
         return PickOutput(tree: merged.tree, conflicts: PathConflict.distinctTypes(conflicts, labels: input.labels), renamedPaths: [])
     }
 

@@ -5,11 +5,26 @@ extension PathConflict {
     /// the index stages present, the types and modes of the sides, the tree on the other
     /// side of a missing stage and the NAME entries libgit2 records for renames; binary
     /// from the sides' content or the target's attributes.
+    ///
+    /// One side libgit2 loses is put back: when both sides rename a file, to different
+    /// names (rename/rename(1to2)), and one side also has a file of its own at the name
+    /// the other renamed to, libgit2 leaves only the renamed file there; merge-ort's
+    /// `process_renames` keeps both (a rename/add: the two files meet at that name, as an
+    /// add/add, or as distinct types).
     init(_ conflict: Conflict, renames: [RenameRecord], input: PickInput, in repository: Repository) throws {
-        let (a, o, t) = (conflict.ancestor, conflict.ours, conflict.theirs)
+        var (a, o, t) = (conflict.ancestor, conflict.ours, conflict.theirs)
         let path = conflict.path
         let names = Set([a?.path, o?.path, t?.path].compactMap { $0 })
         let record = renames.first { [$0.ancestor, $0.ours, $0.theirs].contains { $0.map(names.contains) ?? false } }
+        if let record, let original = record.ancestor, let oursName = record.ours, let theirsName = record.theirs,
+           oursName != original, theirsName != original, oursName != theirsName {
+            func entry(in tree: OID) throws -> ConflictSide? {
+                guard let found = try repository.entry(at: path, inTree: tree), !found.isTree else { return nil }
+                return ConflictSide(path: path, mode: found.mode, blob: found.blob)
+            }
+            if o == nil, path == theirsName, t?.path == path { o = try entry(in: input.onto) }
+            else if t == nil, path == oursName, o?.path == path { t = try entry(in: input.fix) }
+        }
         let types = Set([a, o, t].compactMap { $0.map { $0.mode & 0o170000 } })
         func isFolder(_ tree: OID) throws -> Bool { try repository.entry(at: path, inTree: tree)?.isTree ?? false }
 
@@ -32,7 +47,9 @@ extension PathConflict {
             else if try isFolder(input.onto) { kind = .fileDirectory }
             else { kind = .deleteModify }
         case (nil, nil):
-            kind = .renameRename
+            // What a rename left at the old name: renamed on one side only, deleted on the other.
+            if let record, (record.ours == nil) != (record.theirs == nil) { kind = .renameDelete }
+            else { kind = .renameRename }
         }
 
         var binary = false
@@ -50,13 +67,30 @@ extension PathConflict {
 }
 
 extension PathConflict {
+    /// True for what the whole-tree merge leaves at a file's old name when both sides
+    /// renamed it to one new name: the ancestor alone, with no side. merge-ort leaves
+    /// nothing there (a rename/rename(1to1): the sides meet at the new name, where any
+    /// conflict is reported); libgit2 pairs a target's deletion and addition that git,
+    /// looking only for renames the pick needs, leaves as a deletion.
+    static func isLeftAtOldName(_ conflict: Conflict, renames: [RenameRecord]) -> Bool {
+        guard conflict.ours == nil, conflict.theirs == nil, let old = conflict.ancestor?.path else { return false }
+        return renames.contains { $0.ancestor == old && $0.ours != nil && $0.ours == $0.theirs && $0.ours != old }
+    }
+}
+
+extension PathConflict {
     /// Where git's merge leaves the two kinds of a `type` conflict (a file on one side, a
     /// symlink or submodule on the other): merge-ort records one of them under another
     /// name, `path~<side's label>` (`/` in the label made `_`): the target's when it is the
     /// regular file, else the fix's when it is, else both, and then nothing stays at
     /// `path` (merge-ort.c: "distinct types", unique_path).
+    ///
+    /// Also where git leaves a rename/delete: at the new name only. The whole-tree merge
+    /// also leaves the ancestor alone at the old name (a rename/delete with neither side,
+    /// which nothing else makes); merge-ort moves it to the new name, so that one goes.
     static func distinctTypes(_ conflicts: [PathConflict], labels: (ours: String, theirs: String)) -> [PathConflict] {
-        conflicts.flatMap { conflict -> [PathConflict] in
+        let conflicts = conflicts.filter { !($0.kind == .renameDelete && $0.ours == nil && $0.theirs == nil) }
+        return conflicts.flatMap { conflict -> [PathConflict] in
             guard conflict.kind == .type, let ours = conflict.ours, let theirs = conflict.theirs else { return [conflict] }
             let taken = Set(conflicts.map(\.path))
             func renamed(_ label: String) -> PathConflict {

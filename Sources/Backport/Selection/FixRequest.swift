@@ -42,7 +42,7 @@ public struct FixRequest: Sendable, Equatable {
         let backportKeys = Set(settings.backportKeys.map { $0.lowercased() })
         for trailer in all {
             let key = trailer.key.lowercased()
-            let value = trailer.value.trimmingCharacters(in: .whitespaces)
+            let value = trailer.value.trimmingWhitespace()
             if key == "fixes" {
                 switch Self.fixesValue(value) {
                 case .issue:
@@ -133,7 +133,7 @@ public struct FixRequest: Sendable, Equatable {
     /// warning, and the scope is every target.
     private mutating func stableScope(_ value: String) -> Scope {
         guard let hash = value.firstIndex(of: "#") else { return .all }
-        let comment = value[value.index(after: hash)...].trimmingCharacters(in: .whitespaces)
+        let comment = value[value.index(after: hash)...].trimmingWhitespace()
         if comment.isEmpty { return .all }
         let word = comment.prefix { !$0.isWhitespace && $0 != ":" && $0 != "," }
         let scope = Self.scope(of: String(word))

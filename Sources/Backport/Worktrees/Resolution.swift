@@ -91,8 +91,8 @@ public struct Resolution: Codable, Sendable, Equatable {
         // On an existing branch, the earlier picks are on it already.
         let earlier = existing != nil ? [] : results[..<index].filter { $0.outcome == .clean }.map(\.commit)
         let later = results[(index + 1)...].filter { [.clean, .conflicted, .needsAdaptation].contains($0.outcome) }.map(\.commit)
-        let add = existing.map { ["worktree", "add", "-q", path, $0] } ?? ["worktree", "add", "-q", "-b", branch, path, target.head.hex]
-        try ScratchWorktree.git(add, gitDirectory: repository.commonDirectory)
+        let add = existing.map { ["add", "-q", path, $0] } ?? ["add", "-q", "-b", branch, path, target.head.hex]
+        try ScratchWorktree.worktree(add, gitDirectory: repository.commonDirectory)
         var resolution = Resolution(target: target.branch, branch: branch, worktree: path, current: commit, pending: later,
                                     ownsBranch: existing == nil)
         let progress = try resolution.apply(earlier + [commit] + later, in: repository)

@@ -18,7 +18,7 @@ final class ScratchWorktree {
         self.path = path
         self.gitDirectory = gitDirectory
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Self.git(["worktree", "add", "--detach", "--no-checkout", path, commit.hex], gitDirectory: gitDirectory)
+        try Self.worktree(["add", "--detach", "--no-checkout", path, commit.hex], gitDirectory: gitDirectory)
     }
 
     /// Writes `tree`'s files into the folder, objects read through `repository` (which may
@@ -30,23 +30,49 @@ final class ScratchWorktree {
         self.tree = tree
     }
 
-    /// Removes the folder and its registration (`git worktree remove --force`, then
-    /// `git worktree prune` when the folder was already gone).
+    /// Removes the folder and its registration (`git worktree remove --force`; when git
+    /// cannot, the folder and its own registration by hand).
     func remove() {
         Self.remove(path, gitDirectory: gitDirectory)
     }
 
     static func remove(_ path: String, gitDirectory: String) {
-        if (try? git(["worktree", "remove", "--force", "--force", path], gitDirectory: gitDirectory)) == nil {
+        WorktreeLock.holding(gitDirectory: gitDirectory) {
+            guard (try? git(["worktree", "remove", "--force", "--force", path], gitDirectory: gitDirectory)) == nil else { return }
+            // Only this worktree's registration: `git worktree prune` would also drop every
+            // other one whose folder is missing at that moment (one on an unmounted disk,
+            // one a `git worktree add` is making).
+            let administrative = registration(of: path, gitDirectory: gitDirectory)
             try? FileManager.default.removeItem(atPath: path)
-            _ = try? git(["worktree", "prune"], gitDirectory: gitDirectory)
+            if let administrative { try? FileManager.default.removeItem(atPath: administrative) }
         }
+    }
+
+    /// The folder in the common git directory that registers the worktree at `path`
+    /// (`worktrees/<id>`, whose `gitdir` file names `<path>/.git`), if there is one.
+    private static func registration(of path: String, gitDirectory: String) -> String? {
+        let folder = WorktreeLock.commonDirectory(of: gitDirectory) + "/worktrees"
+        let names = Set([path, URL(fileURLWithPath: path).resolvingSymlinksInPath().path].map { $0 + "/.git" })
+        for id in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+            guard let pointer = try? String(contentsOfFile: folder + "/" + id + "/gitdir", encoding: .utf8) else { continue }
+            if names.contains(pointer.trimmingCharacters(in: .newlines)) { return folder + "/" + id }
+        }
+        return nil
     }
 
     /// The worktrees git has registered for the repository (`git worktree list --porcelain`).
     static func registered(gitDirectory: String) throws -> [String] {
-        try git(["worktree", "list", "--porcelain"], gitDirectory: gitDirectory)
+        try worktree(["list", "--porcelain"], gitDirectory: gitDirectory)
             .split(separator: "\n").filter { $0.hasPrefix("worktree ") }.map { String($0.dropFirst("worktree ".count)) }
+    }
+
+    /// `git worktree <arguments>` holding the repository's ``WorktreeLock``: git's own
+    /// worktree commands are not safe against one another (below).
+    @discardableResult
+    static func worktree(_ arguments: [String], gitDirectory: String) throws -> String {
+        try WorktreeLock.holding(gitDirectory: gitDirectory) {
+            try git(["worktree"] + arguments, gitDirectory: gitDirectory)
+        }
     }
 
     /// Runs git in the worktree at `path` (its own git directory, which its `.git` file
@@ -84,6 +110,42 @@ final class ScratchWorktree {
                 + String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return String(decoding: output, as: UTF8.self)
+    }
+}
+
+/// Makes git's worktree commands take turns, between the threads of a run and between
+/// runs on one repository: an exclusive `flock` on the repository's common git directory,
+/// held for one `git worktree add`, `remove` or `list`. Nothing is written.
+///
+/// Why: every `git worktree` command (git 2.39) reads each registered worktree's
+/// `worktrees/<id>/commondir` file, and dies (`fatal: failed to read
+/// .../commondir: Success`) when it finds one empty because a `git worktree add` has just
+/// created it and not written it yet. Two `plan --verify` at once, or one with several
+/// targets (one thread each), had a verification fail that way now and then: that pick
+/// became an `error`. And `git worktree remove` deletes `worktrees/` when it is left
+/// empty, which makes a `git worktree add` that has just made it fail.
+///
+/// The lock binds only processes that take it (this tool); a git command someone else
+/// runs at that moment can still meet git's race. Where the lock cannot be taken (a
+/// file system without `flock`), the command runs without it.
+enum WorktreeLock {
+    static func holding<T>(gitDirectory: String, _ body: () throws -> T) rethrows -> T {
+        // A descriptor of its own, so that threads of one process exclude each other too
+        // (an flock belongs to an open file description); close-on-exec, so no child holds it.
+        let descriptor = open(commonDirectory(of: gitDirectory), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if descriptor >= 0 { close(descriptor) } }
+        if descriptor >= 0 {
+            while flock(descriptor, LOCK_EX) != 0, errno == EINTR {}
+        }
+        return try body()
+    }
+
+    /// The common git directory of `gitDirectory`: itself, or the one its `commondir` file
+    /// names (`gitDirectory` is a linked worktree's).
+    static func commonDirectory(of gitDirectory: String) -> String {
+        guard let text = try? String(contentsOfFile: gitDirectory + "/commondir", encoding: .utf8) else { return gitDirectory }
+        let common = text.trimmingCharacters(in: .newlines)
+        return common.hasPrefix("/") ? common : gitDirectory + "/" + common
     }
 }
 
