@@ -39,8 +39,14 @@ final class AdaptationCache: @unchecked Sendable {
         if let known = lock.withLock({ lineSets[blob] }) { return known }
         var value = Set<String>()
         if let bytes = readText(blob, repository) {
-            for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
-                if let s = SignificantLine.normalize(String(decoding: line, as: UTF8.self)) { value.insert(s) }
+            bytes.withUnsafeBufferPointer { text in
+                var start = 0
+                while start < text.count {
+                    var end = start
+                    while end < text.count, text[end] != 0x0a { end += 1 }
+                    if let s = SignificantLine.normalize(UnsafeBufferPointer(rebasing: text[start..<end])) { value.insert(s) }
+                    start = end + 1
+                }
             }
         }
         lock.withLock {
@@ -141,13 +147,26 @@ final class AdaptationCache: @unchecked Sendable {
 /// in every file, prove nothing.
 enum SignificantLine {
     static func normalize(_ line: String) -> String? {
-        let trimmed = line.trimmingWhitespace()
-        guard trimmed.utf8.count >= 4 else { return nil }
+        var line = line
+        return line.withUTF8 { normalize($0) }
+    }
+
+    /// The same for a line's bytes (a blob's lines are read so, without a string for each
+    /// line that proves nothing): trimmed of ASCII whitespace as git trims
+    /// (`trimmingWhitespace()` in Git), then the checks.
+    static func normalize(_ line: UnsafeBufferPointer<UInt8>) -> String? {
+        let isSpace = { (b: UInt8) in b == 0x20 || (b >= 0x09 && b <= 0x0d) }
+        var first = 0, last = line.count
+        while first < last, isSpace(line[first]) { first += 1 }
+        while last > first, isSpace(line[last - 1]) { last -= 1 }
         var alphanumerics = 0
-        for byte in trimmed.utf8 where (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7a) {
+        for i in first..<last where (line[i] >= 0x30 && line[i] <= 0x39) || (line[i] | 0x20 >= 0x61 && line[i] | 0x20 <= 0x7a) {
             alphanumerics += 1
-            if alphanumerics >= 2 { return trimmed }
+            if alphanumerics >= 2 { break }
         }
-        return nil
+        guard alphanumerics >= 2 else { return nil }
+        // Counted as the decoded text (a byte that is not UTF-8 becomes three).
+        let trimmed = String(decoding: UnsafeBufferPointer(rebasing: line[first..<last]), as: UTF8.self)
+        return trimmed.utf8.count >= 4 ? trimmed : nil
     }
 }
