@@ -5,9 +5,13 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
     /// every line of every fix and every trailer of every commit walked.
     public func trimmingWhitespace() -> String {
         let utf8 = self.utf8
-        let isSpace = { (b: UInt8) in b == 0x20 || (b >= 0x09 && b <= 0x0d) }
-        guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = utf8.lastIndex(where: { !isSpace($0) })!
+        guard let first = utf8.firstIndex(where: { !$0.isASCIIWhitespace }) else { return "" }
+        let last = utf8.lastIndex(where: { !$0.isASCIIWhitespace })!
         return String(self[first...last])
     }
+}
+
+extension UInt8 {
+    /// Space, tab, newline, vertical tab, form feed or carriage return (C's `isspace`).
+    @inline(__always) public var isASCIIWhitespace: Bool { self == 0x20 || (self >= 0x09 && self <= 0x0d) }
 }

@@ -106,10 +106,10 @@ final class AdaptationCache: @unchecked Sendable {
             }
         }
         // Then the whole tree, in two passes: the likely files, then the others.
-        let extensions = Set(paths.compactMap(Self.fileExtension(of:)))
+        let extensions = Set(paths.compactMap(MissingSymbol.fileExtension(of:)))
         let nearFolders = Set(folders)
         func likely(_ name: String, vendored: Bool) -> Bool {
-            !vendored && Self.fileExtension(of: name).map(extensions.contains) == true
+            !vendored && MissingSymbol.fileExtension(of: name).map(extensions.contains) == true
         }
         func walk(_ id: OID, _ prefix: String, vendored: Bool, likelyPass: Bool) throws {
             let inNearFolder = nearFolders.contains(prefix.isEmpty ? "" : String(prefix.dropLast()))
@@ -127,11 +127,6 @@ final class AdaptationCache: @unchecked Sendable {
             try walk(tree, "", vendored: false, likelyPass: likelyPass)
         }
         return found
-    }
-
-    private static func fileExtension(of path: String) -> Substring? {
-        let name = path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? path[...]
-        return name.lastIndex(of: ".").map { name[name.index(after: $0)...] }
     }
 
     /// A text blob's bytes; nil when it is binary, too large or cannot be read.
@@ -155,10 +150,9 @@ enum SignificantLine {
     /// line that proves nothing): trimmed of ASCII whitespace as git trims
     /// (`trimmingWhitespace()` in Git), then the checks.
     static func normalize(_ line: UnsafeBufferPointer<UInt8>) -> String? {
-        let isSpace = { (b: UInt8) in b == 0x20 || (b >= 0x09 && b <= 0x0d) }
         var first = 0, last = line.count
-        while first < last, isSpace(line[first]) { first += 1 }
-        while last > first, isSpace(line[last - 1]) { last -= 1 }
+        while first < last, line[first].isASCIIWhitespace { first += 1 }
+        while last > first, line[last - 1].isASCIIWhitespace { last -= 1 }
         var alphanumerics = 0
         for i in first..<last where (line[i] >= 0x30 && line[i] <= 0x39) || (line[i] | 0x20 >= 0x61 && line[i] | 0x20 <= 0x7a) {
             alphanumerics += 1

@@ -148,9 +148,7 @@ struct LineTokens: Sendable {
                 i = j
                 continue
             }
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in Substring(scalars[i..<j]).utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-            tokens.append(hash)
+            tokens.append(TokenSet.hash(Substring(scalars[i..<j]).utf8))
             i = j
         }
         self.tokens = tokens.sorted()

@@ -22,7 +22,7 @@ enum Identifiers {
                 var hash = TokenSet.offset
                 var j = i
                 while j < count, isPart(text[j]) {
-                    hash = (hash ^ UInt64(text[j])) &* TokenSet.prime
+                    hash = TokenSet.step(hash, text[j])
                     j += 1
                 }
                 if j - i >= 4 { result.insert(hash) }
@@ -199,12 +199,16 @@ struct TokenSet: Sendable {
 
     var count: Int { hashes.count }
 
-    func contains(_ name: String) -> Bool { hashes.contains(Self.hash(name)) }
+    func contains(_ name: String) -> Bool { hashes.contains(Self.hash(name.utf8)) }
 
-    static func hash(_ name: String) -> UInt64 {
-        var hash = offset
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* prime }
-        return hash
+    /// FNV-1a of some bytes.
+    static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
+        bytes.reduce(offset, step)
+    }
+
+    /// One byte more of a hash.
+    @inline(__always) static func step(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+        (hash ^ UInt64(byte)) &* prime
     }
 }
 

@@ -85,8 +85,14 @@ struct MissingSymbol {
     /// name no symbols of the project (a YAML key, a vendored library's local variable):
     /// measured with `replay`, they were the false alarms on picks applied as-is.
     static func isCode(_ path: String) -> Bool {
-        guard !isVendored(path), let name = path.split(separator: "/").last, let dot = name.lastIndex(of: ".") else { return true }
-        return !dataExtensions.contains(name[name.index(after: dot)...].lowercased())
+        guard !isVendored(path), let ext = fileExtension(of: path) else { return true }
+        return !dataExtensions.contains(ext.lowercased())
+    }
+
+    /// What follows the last `.` of a path's file name (nil without one).
+    static func fileExtension(of path: String) -> Substring? {
+        let name = path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? path[...]
+        return name.lastIndex(of: ".").map { name[name.index(after: $0)...] }
     }
 
     /// A path in vendored code (`vendor/`, `third_party/`, `node_modules/`).

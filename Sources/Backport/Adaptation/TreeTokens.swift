@@ -31,7 +31,7 @@ final class TreeTokens {
             return found
         }
         try move(to: tree, repository: repository)
-        return names.filter { counts[TokenSet.hash($0), default: 0] > 0 }
+        return names.filter { counts[TokenSet.hash($0.utf8), default: 0] > 0 }
     }
 
     private func move(to newTree: OID, repository: Repository) throws {

@@ -89,8 +89,9 @@ enum OutcomePolicy {
     ///   settles by choosing lines (for `diverged-lines`: lines of the fix must be written
     ///   again against the target's).
     /// - `missing-symbol` says the fix relies on what the target lacks: on a clean merge it
-    ///   is the only evidence there is; on a conflicted one it is shown but does not decide
-    ///   (it lowered the balanced accuracy of the replays, 0.74 to 0.72).
+    ///   is the only evidence there is; on a conflicted one it does not decide (it lowered
+    ///   the balanced accuracy of the replays, 0.74 to 0.72), and is looked for only in
+    ///   `preview` (``TargetRun``).
     /// - `prerequisite`, `depends-on-unapplied` and `renamed-path` explain a conflict or a
     ///   pick; alone they do not say the fix must be rewritten (a maintainer picks the
     ///   earlier commit first, or resolves the lines; `prerequisite` fires on nearly every
