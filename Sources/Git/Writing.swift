@@ -39,7 +39,7 @@ extension Repository {
         var id = git_oid()
         // A message is text up to its first NUL, as git stores it.
         let text = message.prefix { $0 != 0 }.map { CChar(bitPattern: $0) } + [0]
-        try parentHandles.withUnsafeMutableBufferPointer { parentsBuffer in
+        _ = try parentHandles.withUnsafeMutableBufferPointer { parentsBuffer in
             try text.withUnsafeBufferPointer { messageBuffer in
                 try call("git_commit_create") {
                     git_commit_create(&id, pointer, nil, authorSignature, committerSignature, encoding, messageBuffer.baseAddress,

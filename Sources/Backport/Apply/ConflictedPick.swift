@@ -13,7 +13,7 @@ enum ConflictedPick {
         let worktrees = ScratchWorktrees(gitDirectory: repository.commonDirectory)
         defer { worktrees.removeAll() }
         let path = try worktrees.make(named: "apply-\(commit.short())", at: parent).path
-        func git(_ arguments: [String]) throws -> String {
+        @discardableResult func git(_ arguments: [String]) throws -> String {
             try ScratchWorktree.git(["-c", "user.name=\(committer.name)", "-c", "user.email=\(committer.email)"] + arguments, inWorktree: path)
         }
         try git(["reset", "-q", "--hard"])
