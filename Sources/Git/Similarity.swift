@@ -181,6 +181,13 @@ public struct ContentSignature: Sendable, Hashable {
     /// - Returns: `sourceCopied * 60000 / max(self.size, other.size)`, rounded down; 0 when
     ///   `other` is empty. The score is symmetric; only `countChanges` depends on direction.
     public func score(against other: ContentSignature, minimumScore: Int = defaultMinimumScore) -> Int {
+        score(against: other, minimumScore: minimumScore) { Self.countChanges(from: self, to: other).sourceCopied }
+    }
+
+    /// The same score from the bytes copied when the caller has them already (an index of
+    /// many files' spans): `copied` is asked for only when the sizes let the pair reach
+    /// `minimumScore`.
+    public func score(against other: ContentSignature, minimumScore: Int, copied: () -> Int) -> Int {
         let maxSize = UInt64(Swift.max(size, other.size))
         let baseSize = UInt64(Swift.min(size, other.size))
         let deltaSize = maxSize - baseSize
@@ -188,8 +195,7 @@ public struct ContentSignature: Sendable, Hashable {
         // git computes these in `unsigned long`; the wrapping mirrors it for absurd sizes.
         if maxSize &* (UInt64(Self.maxScore) - minimum) < deltaSize &* UInt64(Self.maxScore) { return 0 }
         if other.size == 0 { return 0 } // "should not happen": git's guard against dividing by 0.
-        let copied = UInt64(Self.countChanges(from: self, to: other).sourceCopied)
-        return Int(copied &* UInt64(Self.maxScore) / maxSize)
+        return Int(UInt64(copied()) &* UInt64(Self.maxScore) / maxSize)
     }
 
     /// git's similarity as it prints it, a percentage in 0...100 rounded down (the `87` in

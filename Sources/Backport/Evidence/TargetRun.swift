@@ -310,7 +310,7 @@ final class TargetRun {
         for conflict in output.conflicts where conflict.kind == .deleteModify {
             guard let ancestor = conflict.ancestor else { continue }
             if contentElsewhere[conflict.path] == nil {
-                contentElsewhere[conflict.path] = ContentSearch(repository: repository, cache: picker.similarity)
+                contentElsewhere[conflict.path] = ContentSearch(repository: repository, index: picker.similarity)
                     .closest(to: ancestor.blob, among: try picker.targetSide(of: input))
                     .map { "\($0.path) (\($0.percent)%)" }.joined(separator: ", ")
             }

@@ -36,7 +36,7 @@ struct PathMerge {
     let input: PickInput
     let fixChanges: [PathChange]
     let renames: RenameOptions
-    let similarity: SimilarityCache
+    let similarity: SimilarityIndex
     /// What the target's side changed since the fix's base (its additions and deletions
     /// are where target renames are looked for): asked only when a file the fix changes is
     /// missing on the target.
@@ -101,7 +101,7 @@ struct PathMerge {
         // Renames, only where they matter (merge-ort's relevant sources). In the fix: a
         // file it deletes that the target does not have as the base had it. On the target:
         // a file the fix modifies or deletes that the target does not have.
-        let detector = RenameDetector(repository: repository, options: renames, cache: similarity)
+        let detector = RenameDetector(repository: repository, options: renames, index: similarity)
         let fixRelevant = Set(deleted.filter { ours[$0.path] != $0.entry && !typeChanged.contains($0.path) }.map(\.path))
         // In the fix, also every file of a folder the fix empties while the target adds a
         // file directly into it: where the fix moved that folder decides where the target's

@@ -96,7 +96,8 @@ final class Picker {
     /// What the targets' side of the last merge changed (base to onto), for rename
     /// detection: computed when a pick first needs it.
     private var sideChanges: (base: OID?, onto: OID, changes: [PathChange])?
-    let similarity: SimilarityCache
+    /// This picker's index of the files its rename searches met, over the plan's signatures.
+    let similarity: SimilarityIndex
 
     private final class Handle {
         let repository: Repository
@@ -111,7 +112,7 @@ final class Picker {
     init(gitDirectory: String, renames: RenameOptions = RenameOptions(), pathByPath: Bool = true,
          similarity: SimilarityCache = SimilarityCache()) {
         self.gitDirectory = gitDirectory
-        self.similarity = similarity
+        self.similarity = SimilarityIndex(cache: similarity)
         self.renames = renames
         self.pathByPath = pathByPath
     }

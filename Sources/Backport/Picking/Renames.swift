@@ -71,10 +71,12 @@ final class SimilarityCache: @unchecked Sendable {
 struct RenameDetector {
     let repository: Repository
     let options: RenameOptions
-    /// Sizes and signatures by blob, for every picker. (Scores are not kept: a search's
-    /// source is nearly always a file's version no search met before, the fix's parent
-    /// moving with each candidate; measured, 3% of the pairs recurred.)
-    let cache: SimilarityCache
+    /// The picker's index of the files searches met (``SimilarityIndex``), over the plan's
+    /// sizes and signatures by blob. (Scores are not kept: a search's source is nearly
+    /// always a file's version no search met before, the fix's parent moving with each
+    /// candidate; measured, 3% of the pairs recurred.)
+    let index: SimilarityIndex
+    private var cache: SimilarityCache { index.cache }
 
     static let emptyBlob = OID(hex: "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")!
 
@@ -184,12 +186,21 @@ struct RenameDetector {
         }
         let wantedNames = wanted.map { nameID(sources[$0].path) }
         let sourceSizes = sourceSignatures.compactMap { $0?.size }
-        for d in leftDestinations {
-            // Content is read only for a destination whose size lets some source reach the
-            // minimum score: every pair of any other scores 0 and is never taken.
-            guard destinations[d].entry.isRegularFile, let size = cache.size(of: destinations[d].entry.blob, in: repository),
-                  sourceSizes.contains(where: { sizesMayMatch($0, size) }),
-                  let destinationSignature = cache.signature(of: destinations[d].entry.blob, in: repository) else { continue }
+        // Content is read only for a destination whose size lets some source reach the
+        // minimum score: every pair of any other scores 0 and is never taken.
+        let compared = leftDestinations.filter { d in
+            guard destinations[d].entry.isRegularFile, let size = cache.size(of: destinations[d].entry.blob, in: repository)
+            else { return false }
+            return sourceSizes.contains { sizesMayMatch($0, size) }
+        }
+        // The bytes each source shares with each of those destinations, from the index.
+        let readable = sourceSignatures.indices.filter { sourceSignatures[$0] != nil }
+        var row = [Int?](repeating: nil, count: wanted.count)
+        for (r, k) in readable.enumerated() { row[k] = r }
+        let copied = index.copiedBytes(from: readable.map { sourceSignatures[$0]! },
+                                       to: compared.map { destinations[$0].entry.blob }, in: repository)
+        for (j, d) in compared.enumerated() {
+            guard let destinationSignature = cache.signature(of: destinations[d].entry.blob, in: repository) else { continue }
             let destinationName = nameID(destinations[d].path)
             // The 4 best sources for this destination (git: NUM_CANDIDATE_PER_DST), in git's
             // slots: every source is a candidate, however low its score (0 for a pair git
@@ -199,11 +210,8 @@ struct RenameDetector {
             var slots = [Candidate](repeating: (-1, false, -1, d), count: 4)
             for (k, s) in wanted.enumerated() {
                 var value = 0
-                if let sourceSignature = sourceSignatures[k] {
-                    // git's early size test first: most pairs end here, before any lookup.
-                    if sizesMayMatch(sourceSignature.size, destinationSignature.size) {
-                        value = sourceSignature.score(against: destinationSignature, minimumScore: minimumScore)
-                    }
+                if let sourceSignature = sourceSignatures[k], let r = row[k], let bytes = copied[r][j] {
+                    value = sourceSignature.score(against: destinationSignature, minimumScore: minimumScore) { bytes }
                 }
                 let candidate = (value, wantedNames[k] == destinationName, s, d)
                 var worst = 0
