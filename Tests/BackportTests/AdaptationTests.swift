@@ -242,6 +242,40 @@ struct AdaptationTests {
         #expect(!Self.codes(stacked).contains(.missingSymbol))
     }
 
+    @Test("missing-symbol: a run that starts from counts another target's run made moves them to its own tree")
+    func symbolCountsSharedBetweenTargets() throws {
+        let f = try Fixture()
+        for name in ["a", "b", "c", "d"] {
+            try f.write("src/\(name).c", "int \(name)_step(int x) {\n    x = x + 1;\n    x = x + 2;\n    return x;\n}\n")
+        }
+        try f.commit("initial")
+        try f.git("branch", "release/1.0")
+        try f.write("src/extra.c", "int extraHelper(int v) { return v; }\n")
+        try f.commit("add extraHelper")
+        try f.git("branch", "release/2.0")
+        try f.write("src/util.c", "int missingOne(int v) { return v; }\nint missingTwo(int v) { return v; }\n")
+        try f.commit("helpers")
+        // On each target two searches read the whole tree; the third question is answered
+        // from counts: release/1.0's run makes them, release/2.0's starts from those.
+        try f.edit("src/a.c", line: 3, to: "    x = missingOne(x);")
+        try f.commit("use missingOne\n\nBackport-To: 1.0, 2.0")
+        try f.edit("src/b.c", line: 3, to: "    x = missingTwo(x);")
+        try f.commit("use missingTwo\n\nBackport-To: 1.0, 2.0")
+        try f.edit("src/c.c", line: 3, to: "    x = extraHelper(x);")
+        try f.commit("use extraHelper\n\nBackport-To: 1.0, 2.0")
+        // One run after the other, release/1.0 first.
+        let plan = try plan(f) { $0.jobs = 1 }
+        for target in ["release/1.0", "release/2.0"] {
+            #expect(plan.outcome("use missingOne", on: target) == .needsAdaptation, "\(target)")
+            #expect(plan.outcome("use missingTwo", on: target) == .needsAdaptation, "\(target)")
+        }
+        #expect(plan.outcome("use extraHelper", on: "release/1.0") == .needsAdaptation)
+        // release/2.0 has extraHelper, which release/1.0's counts lack.
+        let onNewer = try #require(plan.result("use extraHelper", on: "release/2.0"))
+        #expect(onNewer.outcome == .clean)
+        #expect(!Self.codes(onNewer).contains(.missingSymbol))
+    }
+
     @Test("missing-symbol does not fire when the target has the name elsewhere")
     func symbolOnTarget() throws {
         let f = try Self.codeFixture()

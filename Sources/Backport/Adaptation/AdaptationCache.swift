@@ -13,6 +13,8 @@ final class AdaptationCache: @unchecked Sendable {
     private var lineSets: [OID: Set<String>] = [:]
     private var identifiers: [OID: TokenSet] = [:]
     private var identifierCount = 0
+    /// The last token counts (``TreeTokens``) runs built, at most two, latest last.
+    private var tokenCounts: [(tree: OID, counts: [UInt64: Int32])] = []
 
     struct BlobChange: Hashable {
         let old: OID?
@@ -70,6 +72,20 @@ final class AdaptationCache: @unchecked Sendable {
             identifiers[blob] = value
         }
         return value
+    }
+
+    /// Token counts a run built (``TreeTokens``): those of `tree` if kept, else the latest.
+    func tokenCounts(preferring tree: OID) -> (tree: OID, counts: [UInt64: Int32])? {
+        lock.withLock { tokenCounts.last { $0.tree == tree } ?? tokenCounts.last }
+    }
+
+    /// Keeps a run's token counts for the runs that start later (copied on their first change).
+    func keep(tokenCounts counts: [UInt64: Int32], of tree: OID) {
+        lock.withLock {
+            tokenCounts.removeAll { $0.tree == tree }
+            tokenCounts.append((tree, counts))
+            if tokenCounts.count > 2 { tokenCounts.removeFirst() }
+        }
     }
 
     /// Where in a tree's text files each name is found: the first file that has it, nearest

@@ -32,10 +32,12 @@ struct DependsOnUnapplied {
             let edited = Set(hunks.flatMap(\.oldLines).compactMap(SignificantLine.normalize))
             guard !edited.isEmpty else { continue }
             let present = try evidence.targetFile(of: path).map { evidence.cache.lines(of: $0.blob, in: evidence.repository) } ?? []
-            let absent = edited.subtracting(present)
+            // Filtered, not `subtracting`: that walks the target's whole file, this the few
+            // lines edited (the same for the earlier candidates' added lines below).
+            let absent = edited.filter { !present.contains($0) }
             guard !absent.isEmpty else { continue }
             for unapplied in earlier {
-                let shared = unapplied.added[path]?.intersection(absent).count ?? 0
+                let shared = unapplied.added[path].map { added in absent.count { added.contains($0) } } ?? 0
                 if shared > 0 { hits[unapplied.commit.id] = (unapplied, (hits[unapplied.commit.id]?.1 ?? 0) + shared) }
             }
         }

@@ -9,28 +9,36 @@ enum Identifiers {
     /// `missing-symbol`'s search of a tree), as hashes: tens of megabytes of a tree are
     /// read without making a string of each token.
     static func allTokens(in bytes: [UInt8]) -> TokenSet {
-        var result = Set<UInt64>()
+        var result: [UInt64] = []
+        result.reserveCapacity(bytes.count / 16)
         bytes.withUnsafeBufferPointer { text in
+        byteClasses.withUnsafeBufferPointer { classes in
             var i = 0
             let count = text.count
             while i < count {
-                guard isStart(text[i]) else {
+                let kind = classes[Int(text[i])]
+                guard kind == nameStart else {
                     // A run that starts with a digit (`0x1f`) is no name, nor any part of it.
-                    if isPart(text[i]) { while i < count, isPart(text[i]) { i += 1 } } else { i += 1 }
+                    if kind == 0 { i += 1 } else { while i < count, classes[Int(text[i])] != 0 { i += 1 } }
                     continue
                 }
                 var hash = TokenSet.offset
                 var j = i
-                while j < count, isPart(text[j]) {
+                while j < count, classes[Int(text[j])] != 0 {
                     hash = TokenSet.step(hash, text[j])
                     j += 1
                 }
-                if j - i >= 4 { result.insert(hash) }
+                if j - i >= 4 { result.append(hash) }
                 i = j
             }
         }
-        return TokenSet(hashes: result)
+        }
+        return TokenSet(unsorted: result)
     }
+
+    /// Each byte's class for ``allTokens(in:)``: 0 outside a name, 1 a digit, ``nameStart``.
+    private static let byteClasses: [UInt8] = (0...255).map { b in isStart(UInt8(b)) ? nameStart : isPart(UInt8(b)) ? 1 : 0 }
+    private static let nameStart: UInt8 = 2
 
     /// The names of code a line uses (see the type's summary). Comment lines give none;
     /// string literals are skipped.
@@ -188,18 +196,60 @@ enum Identifiers {
     ]
 }
 
-/// The tokens of a text as 64-bit FNV-1a hashes (``Identifiers/allTokens(in:)``): asking
-/// whether it has a name is hashing the name.
+/// The tokens of a text as 64-bit FNV-1a hashes (``Identifiers/allTokens(in:)``), sorted:
+/// asking whether it has a name is hashing the name and a binary search, and two versions
+/// of a file are compared in one pass.
 struct TokenSet: Sendable {
     static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
     static let prime: UInt64 = 0x100_0000_01b3
-    static let empty = TokenSet(hashes: [])
+    static let empty = TokenSet(unsorted: [])
 
-    let hashes: Set<UInt64>
+    /// Strictly increasing.
+    let hashes: [UInt64]
+
+    /// From hashes in any order, repeats allowed: repeats dropped first (an open-addressing
+    /// table on the hashes' own low bits: a file names the same few things many times),
+    /// then the distinct ones sorted.
+    init(unsorted: [UInt64]) {
+        var capacity = 16
+        while capacity < unsorted.count * 2 { capacity *= 2 }
+        let mask = capacity - 1
+        // 0 marks an empty slot; a hash of 0 is noted apart.
+        var table = [UInt64](repeating: 0, count: capacity)
+        var distinct: [UInt64] = []
+        var hasZero = false
+        table.withUnsafeMutableBufferPointer { table in
+            for hash in unsorted {
+                if hash == 0 {
+                    hasZero = true
+                    continue
+                }
+                var slot = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & mask
+                while table[slot] != 0, table[slot] != hash { slot = (slot + 1) & mask }
+                if table[slot] == 0 {
+                    table[slot] = hash
+                    distinct.append(hash)
+                }
+            }
+        }
+        if hasZero { distinct.append(0) }
+        distinct.sort()
+        hashes = distinct
+    }
 
     var count: Int { hashes.count }
 
-    func contains(_ name: String) -> Bool { hashes.contains(Self.hash(name.utf8)) }
+    func contains(_ name: String) -> Bool { contains(hash: Self.hash(name.utf8)) }
+
+    /// A binary search of the sorted hashes.
+    func contains(hash: UInt64) -> Bool {
+        var low = 0, high = hashes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if hashes[middle] < hash { low = middle + 1 } else { high = middle }
+        }
+        return low < hashes.count && hashes[low] == hash
+    }
 
     /// FNV-1a of some bytes.
     static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {

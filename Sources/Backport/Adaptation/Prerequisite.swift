@@ -38,7 +38,8 @@ struct Prerequisite {
         let files = evidence.modifiedFiles.filter { conflicted.contains($0.path) || conflicted.contains(evidence.targetPath(of: $0.path)) }
         for (path, hunks) in files.prefix(fileLimit) {
             let present = try evidence.targetFile(of: path).map { cache.lines(of: $0.blob, in: repository) } ?? []
-            var unexplained = Set(hunks.flatMap(\.oldLines).compactMap(SignificantLine.normalize)).subtracting(present)
+            // Filtered, not `subtracting`, which would walk every line of the target's file.
+            var unexplained = Set(hunks.flatMap(\.oldLines).compactMap(SignificantLine.normalize)).filter { !present.contains($0) }
             guard !unexplained.isEmpty else { continue }
             for change in try history.changes(of: path, from: parent, notBefore: forkTime, limit: walkLimit, in: repository) {
                 guard let new = change.new else { break }

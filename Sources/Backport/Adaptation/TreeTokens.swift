@@ -13,6 +13,9 @@ import Git
 /// A run uses it once searches have read a whole tree twice
 /// (``AdaptationCache/locate(_:in:near:avoiding:in:)`` ends early when every name is
 /// found, the common case on a plan of a few picks; a name missing reads all of the tree).
+/// A run's first counts start from the last ones another run built (kept in the
+/// ``AdaptationCache``), moved to its tree by their diff: the runs of one target's
+/// independent picks share a tree, and every target's runs meet the same fix parents.
 final class TreeTokens {
     private(set) var tree: OID?
     /// Searches that read a whole tree, before the counts were built.
@@ -36,14 +39,32 @@ final class TreeTokens {
 
     private func move(to newTree: OID, repository: Repository) throws {
         guard newTree != tree else { return }
+        // A run's first counts start from those another run built (the same tree for the
+        // runs of one target's independent picks, or the same fix parents on every target),
+        // moved by their diff, rather than from every file of the tree.
+        let built = tree == nil
+        if built, let shared = cache.tokenCounts(preferring: newTree) { (tree, counts) = shared }
         for change in try repository.changes(from: tree, to: newTree) {
             let old = change.old.flatMap { $0.isRegularFile ? cache.identifiers(of: $0.blob, in: repository).hashes : nil } ?? []
             let new = change.new.flatMap { $0.isRegularFile ? cache.identifiers(of: $0.blob, in: repository).hashes : nil } ?? []
-            // A file edited keeps most of its tokens: only those it gained or lost count.
-            for hash in new where !old.contains(hash) { add(hash, 1) }
-            for hash in old where !new.contains(hash) { add(hash, -1) }
+            // A file edited keeps most of its tokens: only those it gained or lost count
+            // (one merge of the two sorted lists).
+            var i = 0, j = 0
+            while i < old.count || j < new.count {
+                if j == new.count || (i < old.count && old[i] < new[j]) {
+                    add(old[i], -1)
+                    i += 1
+                } else if i == old.count || new[j] < old[i] {
+                    add(new[j], 1)
+                    j += 1
+                } else {
+                    i += 1
+                    j += 1
+                }
+            }
         }
         tree = newTree
+        if built { cache.keep(tokenCounts: counts, of: newTree) }
     }
 
     private func add(_ hash: UInt64, _ step: Int32) {
