@@ -180,6 +180,7 @@ public struct Planner {
         let gitDirectory = repository.gitDirectory
         let renames = try RenameOptions(config: repository.config())
         let similarity = SimilarityCache()
+        let sideDiffs = SideDiffs()
         let adaptation = AdaptationCache()
         let signals = settings.signals
         let style = try options.conflictStyle ?? Self.conflictStyle(repository.config())
@@ -197,7 +198,8 @@ public struct Planner {
         let perRun = try Trace.measure("picks") {
             try parallelMap(runs, jobs: options.jobs) { run in
                 try Trace.measure("picks onto \(targets[run.target].name)") {
-                    let picker = Picker(gitDirectory: gitDirectory, renames: renames, pathByPath: options.fastPath, similarity: similarity)
+                    let picker = Picker(gitDirectory: gitDirectory, renames: renames, pathByPath: options.fastPath, similarity: similarity,
+                                        sideDiffs: sideDiffs)
                     let targetRun = try TargetRun(picker: picker, target: targets[run.target], history: histories[run.target],
                                                   stacked: !options.independent, conflictStyle: style, keepDetails: options.keepDetails,
                                                   verification: verification, store: options.objectStore, unionPaths: options.unionPaths,

@@ -79,17 +79,23 @@ extension Repository {
     /// `git_blob_is_binary`), which that merge settles differently. A nil `ancestor` merges
     /// two files added on both sides (an empty base, as git does). `favor` settles conflicts
     /// (`.union` for a `merge=union` file). `path` and `mode` name the file; they do not
-    /// change the merge.
+    /// change the merge. `sideDiffs` gives the diff from `ancestor` to `theirs` when an
+    /// earlier merge made it, and keeps it otherwise.
     public func mergeTextFile(path: String, mode: UInt32, ancestor: OID?, ours: OID, theirs: OID,
                               labels: (ours: String, theirs: String), baseLabel: String? = nil,
-                              style: TextMerge.Style = .merge, favor: TextMerge.Favor = .none) throws -> FileMerge? {
+                              style: TextMerge.Style = .merge, favor: TextMerge.Favor = .none,
+                              sideDiffs: SideDiffs? = nil) throws -> FileMerge? {
         try withOptionalBlob(ancestor) { a in
             try withBlob(ours) { o in
                 try withBlob(theirs) { t in
                     if [a, o, t].contains(where: { $0.map { git_blob_is_binary($0) == 1 } ?? false }) { return nil }
                     do {
+                        var theirChanges = sideDiffs?.diff(from: ancestor, to: theirs)
+                        let known = theirChanges != nil
                         let result = try TextMerge.merge(base: Self.content(of: a), ours: Self.content(of: o), theirs: Self.content(of: t),
-                                                         labels: (labels.ours, labels.theirs, baseLabel), style: style, favor: favor)
+                                                         labels: (labels.ours, labels.theirs, baseLabel), style: style, favor: favor,
+                                                         theirChanges: &theirChanges)
+                        if !known, let theirChanges { sideDiffs?.keep(theirChanges, from: ancestor, to: theirs) }
                         return FileMerge(automergeable: result.conflicts == 0, content: result.content)
                     } catch is TextMerge.Failure {
                         throw GitError(code: -1, message: "the text merge of '\(path)' failed, as git's merge would", function: "xdl_merge")

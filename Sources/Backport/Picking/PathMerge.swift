@@ -37,6 +37,8 @@ struct PathMerge {
     let fixChanges: [PathChange]
     let renames: RenameOptions
     let similarity: SimilarityIndex
+    /// The fixes' sides of text merges made so far (``Git/SideDiffs``).
+    let sideDiffs: SideDiffs
     /// What the target's side changed since the fix's base (its additions and deletions
     /// are where target renames are looked for): asked only when a file the fix changes is
     /// missing on the target.
@@ -519,7 +521,8 @@ struct PathMerge {
         let baseLabel = input.baseLabel.map { label in ancestor.map { $0.path == path ? label : label + ":" + $0.path } ?? label }
         guard let merged = try repository.mergeTextFile(path: path, mode: mode, ancestor: base?.blob, ours: o.blob,
                                                         theirs: t.blob, labels: labels, baseLabel: baseLabel,
-                                                        style: input.conflictStyle, favor: driver == nil ? .none : .union) else {
+                                                        style: input.conflictStyle, favor: driver == nil ? .none : .union,
+                                                        sideDiffs: sideDiffs) else {
             if driver != nil { throw WholeTreesNeeded("a union merge of binary content") }
             return conflict(binary: true, text: nil)
         }

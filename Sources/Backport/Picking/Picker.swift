@@ -98,6 +98,8 @@ final class Picker {
     private var sideChanges: (base: OID?, onto: OID, changes: [PathChange])?
     /// This picker's index of the files its rename searches met, over the plan's signatures.
     let similarity: SimilarityIndex
+    /// The fixes' sides of text merges, shared by every picker of the plan.
+    let sideDiffs: SideDiffs
 
     private final class Handle {
         let repository: Repository
@@ -110,7 +112,8 @@ final class Picker {
     static let wholeTreeRenameLimit = 200
 
     init(gitDirectory: String, renames: RenameOptions = RenameOptions(), pathByPath: Bool = true,
-         similarity: SimilarityCache = SimilarityCache()) {
+         similarity: SimilarityCache = SimilarityCache(), sideDiffs: SideDiffs = SideDiffs()) {
+        self.sideDiffs = sideDiffs
         self.gitDirectory = gitDirectory
         self.similarity = SimilarityIndex(cache: similarity)
         self.renames = renames
@@ -155,7 +158,7 @@ final class Picker {
         if pathByPath {
             let changes = try input.fixChanges ?? repository.changes(from: input.base, to: input.fix)
             let merge = PathMerge(repository: repository, input: input, fixChanges: changes, renames: renames,
-                                  similarity: similarity, targetSide: { try self.targetSideChanges(input, repository) })
+                                  similarity: similarity, sideDiffs: sideDiffs, targetSide: { try self.targetSideChanges(input, repository) })
             if let output = try merge.run() { return output }
         }
         // libgit2 compares every added file with every deleted one: on long-diverged trees a

@@ -2,6 +2,8 @@
 // xdiff/xmerge.c, called as git's merge (merge-ort through ll-merge.c's `ll_xdl_merge`)
 // calls it: histogram diff, level `XDL_MERGE_ZEALOUS`, no whitespace flags.
 
+import Foundation
+
 /// git's three-way merge of a text file, byte for byte: what `git merge`, `git
 /// cherry-pick` and `git merge-tree` (merge-ort) write for a file both sides changed.
 ///
@@ -78,13 +80,26 @@ public enum TextMerge {
                              labels: (ours: String, theirs: String, base: String?),
                              style: Style = .merge, favor: Favor = .none,
                              markerSize: Int = defaultMarkerSize) throws -> Result {
+        var theirChanges: [Change]?
+        return try merge(base: base, ours: ours, theirs: theirs, labels: labels, style: style, favor: favor,
+                         markerSize: markerSize, theirChanges: &theirChanges)
+    }
+
+    /// The same, with the diff from `base` to `theirs` given when the caller has it (a fix
+    /// merged onto several targets: its side is the same on each), and handed back when
+    /// computed here.
+    static func merge(base: [UInt8], ours: [UInt8], theirs: [UInt8],
+                      labels: (ours: String, theirs: String, base: String?),
+                      style: Style, favor: Favor, markerSize: Int = defaultMarkerSize,
+                      theirChanges known: inout [Change]?) throws -> Result {
         try base.withUnsafeBufferPointer { base in
             try ours.withUnsafeBufferPointer { oursBytes in
                 try theirs.withUnsafeBufferPointer { theirsBytes in
                     let merge = ThreeWayMerge(base: TextLines(base), ours: TextLines(oursBytes),
                                               theirs: TextLines(theirsBytes), style: style)
                     let ourChanges = try changes(from: merge.base, to: merge.ours)
-                    let theirChanges = try changes(from: merge.base, to: merge.theirs)
+                    let theirChanges = try known ?? changes(from: merge.base, to: merge.theirs)
+                    known = theirChanges
                     // One side left the base as it was: the other side is the result.
                     if ourChanges.isEmpty { return Result(content: theirs, conflicts: 0) }
                     if theirChanges.isEmpty { return Result(content: ours, conflicts: 0) }
@@ -103,5 +118,39 @@ public enum TextMerge {
         var env = try HistogramDiff.diff(a, b)
         env.compactChanges()
         return env.script()
+    }
+}
+
+/// The diffs from a file's base to one side that merges made, by the two blobs, kept for
+/// the next merges of the same change: a fix picked onto several targets merges the same
+/// base and fix blobs against each target's version, and this side's diff is the same
+/// every time. Shared by the merges of every thread; bounded.
+public final class SideDiffs: @unchecked Sendable {
+    // Safe: `diffs` is read and written only under `lock`.
+    private let lock = NSLock()
+    private var diffs: [Key: [Change]] = [:]
+    private var kept = 0
+
+    struct Key: Hashable {
+        let base: OID?
+        let side: OID
+    }
+
+    public init() {}
+
+    func diff(from base: OID?, to side: OID) -> [Change]? {
+        lock.withLock { diffs[Key(base: base, side: side)] }
+    }
+
+    func keep(_ diff: [Change], from base: OID?, to side: OID) {
+        lock.withLock {
+            // About 32 bytes a change: forgotten all at once past a million.
+            kept += diff.count + 1
+            if kept > 1_000_000 {
+                diffs.removeAll(keepingCapacity: true)
+                kept = diff.count + 1
+            }
+            diffs[Key(base: base, side: side)] = diff
+        }
     }
 }
