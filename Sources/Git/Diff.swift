@@ -85,9 +85,10 @@ extension Repository {
             result.append(PathChange(status: .added, oldPath: nil, newPath: path, old: nil, new: item.entry))
         }
         while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && a[i].key.lexicographicallyPrecedes(b[j].key)) {
+            let order = j == b.count ? -1 : i == a.count ? 1 : Self.compare(a[i].key, b[j].key)
+            if order < 0 {
                 try removed(a[i]); i += 1
-            } else if i == a.count || b[j].key.lexicographicallyPrecedes(a[i].key) {
+            } else if order > 0 {
                 try added(b[j]); j += 1
             } else {
                 let (x, y) = (a[i], b[j])
@@ -102,6 +103,18 @@ extension Repository {
                     try removed(x)
                     try added(y)
                 }
+            }
+        }
+    }
+
+    /// The byte order of two keys: negative, zero or positive (memcmp, then the shorter first).
+    @inline(__always)
+    private static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                let common = min(x.count, y.count)
+                let order = common == 0 ? 0 : Int(memcmp(x.baseAddress!, y.baseAddress!, common))
+                return order != 0 ? order : x.count - y.count
             }
         }
     }

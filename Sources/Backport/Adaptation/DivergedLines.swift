@@ -5,7 +5,8 @@ import Git
 /// against the target's line. This is rework a conflict marker hides: the lines are there,
 /// but not as the fix expects them.
 ///
-/// For each line the fix adds (in files it modifies that the target has): the line it
+/// For each line the fix adds (in files it modifies that the target has, not vendored code:
+/// a dependency bump's `vendor/` is regenerated, never rewritten by hand): the line it
 /// rewrites is the removed line of its hunk most alike it (``LineTokens/similarity(_:)`` at
 /// least ``similar``; none: it is inserted, and can be taken as it is). When the target's
 /// file has that removed line as it was (or the line is too short to prove anything,
@@ -41,14 +42,14 @@ struct DivergedLines {
     }
 
     struct Measure {
-        /// The fix's added lines (trimmed, not blank) in files the target has.
+        /// The fix's added lines (trimmed, not blank) in files the target has, vendored code aside.
         var added = 0
         var rewritten: [Line] = []
     }
 
     func measure(_ evidence: PickEvidence) throws -> Measure {
         var measure = Measure()
-        for (path, hunks) in evidence.modifiedFiles where !hunks.isEmpty {
+        for (path, hunks) in evidence.modifiedFiles where !hunks.isEmpty && !MissingSymbol.isVendored(path) {
             guard let file = try evidence.targetFile(of: path) else { continue }
             let targetPath = evidence.targetPath(of: path)
             var present: Set<String>?
