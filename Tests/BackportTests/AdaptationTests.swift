@@ -182,6 +182,38 @@ struct AdaptationTests {
         #expect(!Self.codes(result).contains(.divergedLines))
     }
 
+    @Test("diverged-lines leaves vendored code out, in the lines it counts as in those it finds rewritten")
+    func divergedLinesVendored() throws {
+        let f = try Fixture()
+        let lines = (1...20).map { "a line \($0)" }.joined(separator: "\n") + "\n"
+        try f.write("a.txt", lines)
+        try f.write("vendor/example.com/lib/b.txt", lines.replacingOccurrences(of: "a line", with: "b line"))
+        try f.commit("initial")
+        try f.git("branch", "release/1.0")
+        try f.git("checkout", "-q", "release/1.0")
+        for line in 10...11 {
+            try f.edit("a.txt", line: line, to: "a line \(line) checked")
+            try f.edit("vendor/example.com/lib/b.txt", line: line, to: "b line \(line) checked")
+        }
+        try f.commit("release edits lines 10 and 11")
+        try f.git("checkout", "-q", "main")
+        // Only vendored lines rewritten: a conflict to regenerate, not rework.
+        for line in 10...11 { try f.edit("vendor/example.com/lib/b.txt", line: line, to: "b line \(line) fixed") }
+        try f.commit("bump lib\n\nBackport-To: 1.0")
+        // Two code lines rewritten beside thirty vendored lines added: two of two code lines.
+        for line in 10...11 { try f.edit("a.txt", line: line, to: "a line \(line) fixed") }
+        try f.edit("vendor/example.com/lib/b.txt", line: 1, to: (0..<31).map { "b line 1 part \($0)" }.joined(separator: "\n"))
+        try f.commit("fix a10 and a11, bump lib\n\nBackport-To: 1.0")
+        let plan = try plan(f)
+        let bump = try #require(plan.result("bump lib", on: "release/1.0"))
+        #expect(bump.outcome == .conflicted)
+        #expect(!Self.codes(bump).contains(.divergedLines))
+        let fix = try #require(plan.result("fix a10 and a11, bump lib", on: "release/1.0"))
+        #expect(fix.outcome == .needsAdaptation)
+        let reason = try #require(fix.reasons.first { $0.code == .divergedLines })
+        #expect(reason.message.hasPrefix("2 of the 2 lines the fix adds"))
+    }
+
     // MARK: missing-symbol
 
     @Test("missing-symbol: the fix calls a helper main added and the target lacks")
