@@ -14,6 +14,30 @@ struct DependsOnUnapplied {
         let added: [String: Set<String>]
     }
 
+    /// The unapplied candidates of a run so far, with who added each line of each path: a
+    /// pick's question costs its own edited lines, however many candidates came before (a
+    /// plan of every commit onto an old branch has thousands).
+    struct Earlier {
+        private(set) var records: [Unapplied] = []
+        /// Path → line → the records (indices) that added it.
+        private var adders: [String: [String: [Int]]] = [:]
+
+        var isEmpty: Bool { records.isEmpty }
+
+        mutating func add(_ record: Unapplied) {
+            let index = records.count
+            records.append(record)
+            for (path, lines) in record.added {
+                for line in lines { adders[path, default: [:]][line, default: []].append(index) }
+            }
+        }
+
+        /// The records that added `line` to `path`.
+        func adders(of line: String, in path: String) -> [Int] { adders[path]?[line] ?? [] }
+
+        func touched(_ path: String) -> Bool { adders[path] != nil }
+    }
+
     /// The lines a candidate adds, by path (for ``Unapplied``).
     static func addedLines(_ evidence: PickEvidence) -> [String: Set<String>] {
         var result: [String: Set<String>] = [:]
@@ -23,22 +47,21 @@ struct DependsOnUnapplied {
         return result
     }
 
-    /// `earlier`: the unapplied candidates by each path they change.
-    func examine(_ evidence: PickEvidence, earlier byPath: [String: [Unapplied]]) throws -> [Reason] {
-        guard !byPath.isEmpty else { return [] }
+    /// `earlier`: the run's unapplied candidates so far.
+    func examine(_ evidence: PickEvidence, earlier: Earlier) throws -> [Reason] {
+        guard !earlier.isEmpty else { return [] }
         var hits: [OID: (Unapplied, Int)] = [:]
-        for (path, hunks) in evidence.modifiedFiles {
-            guard let earlier = byPath[path] else { continue }
+        for (path, hunks) in evidence.modifiedFiles where earlier.touched(path) {
             let edited = Set(hunks.flatMap(\.oldLines).compactMap(SignificantLine.normalize))
             guard !edited.isEmpty else { continue }
             let present = try evidence.targetFile(of: path).map { evidence.cache.lines(of: $0.blob, in: evidence.repository) } ?? []
             // Filtered, not `subtracting`: that walks the target's whole file, this the few
-            // lines edited (the same for the earlier candidates' added lines below).
-            let absent = edited.filter { !present.contains($0) }
-            guard !absent.isEmpty else { continue }
-            for unapplied in earlier {
-                let shared = unapplied.added[path].map { added in absent.count { added.contains($0) } } ?? 0
-                if shared > 0 { hits[unapplied.commit.id] = (unapplied, (hits[unapplied.commit.id]?.1 ?? 0) + shared) }
+            // lines edited.
+            for line in edited where !present.contains(line) {
+                for index in earlier.adders(of: line, in: path) {
+                    let unapplied = earlier.records[index]
+                    hits[unapplied.commit.id] = (unapplied, (hits[unapplied.commit.id]?.1 ?? 0) + 1)
+                }
             }
         }
         // Oldest first; the same time in the order of ids, so reports do not vary between runs.

@@ -60,7 +60,7 @@ final class TargetRun {
     /// When the source and the target forked, for `prerequisite` (found on first need).
     private var knownForkTime: Int64?
     /// Earlier candidates of this run that were not clean, with the lines they add.
-    private var unapplied: [String: [DependsOnUnapplied.Unapplied]] = [:]
+    private var unapplied = DependsOnUnapplied.Earlier()
     /// Keep ``lastMeasures`` (for `replay`; a plan does not read them).
     var recordsMeasures = false
 
@@ -174,7 +174,7 @@ final class TargetRun {
                                             output: merge, targetName: target.name, fixChanges: changes)
                 let record = DependsOnUnapplied.Unapplied(commit: candidate.commit, outcome: outcome,
                                                           added: DependsOnUnapplied.addedLines(evidence))
-                for path in record.added.keys { unapplied[path, default: []].append(record) }
+                unapplied.add(record)
             }
         default:
             break
