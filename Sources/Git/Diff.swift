@@ -44,27 +44,17 @@ extension Repository {
         return result
     }
 
-    private typealias Item = TreeItem
-
     /// The entries of one tree (not its subtrees' entries), in git's order, each with its
     /// name; read once and kept, as ``changes(from:to:)`` reads trees.
     public func entries(ofTree id: OID) throws -> [(name: String, entry: TreeEntry)] {
-        try items(ofTree: id).map { ($0.name, $0.entry) }
+        let items = try items(ofTree: id)
+        return (0..<items.count).map { (items.names[$0], items.entry($0)) }
     }
 
-    private func items(ofTree id: OID?) throws -> [Item] {
-        guard let id else { return [] }
+    private func items(ofTree id: OID?) throws -> TreeItems {
+        guard let id else { return TreeItems.empty }
         if let known = treeItems[id] { return known }
-        let items = try withTree(id) { tree in
-            (0..<git_tree_entrycount(tree)).map { i in
-                let entry = git_tree_entry_byindex(tree, i)
-                let cName = git_tree_entry_name(entry)!
-                let bytes = UnsafeRawBufferPointer(start: cName, count: strlen(cName))
-                let mode = git_tree_entry_filemode(entry).rawValue
-                return Item(key: Array(bytes) + (mode == 0o040000 ? [0x2f] : []), name: PathCoding.decode(bytes),
-                            id: OID(git_tree_entry_id(entry)!), mode: mode)
-            }
-        }
+        let items = try withTree(id) { tree in TreeItems(tree) }
         if treeItems.count >= 20_000 { treeItems.removeAll(keepingCapacity: true) }
         treeItems[id] = items
         return items
@@ -74,47 +64,33 @@ extension Repository {
         // Both lists are in git's tree order (byte order of the keys): merge them.
         let a = try items(ofTree: old), b = try items(ofTree: new)
         var i = 0, j = 0
-        func removed(_ item: Item) throws {
-            if item.isTree { return try compareTrees(item.id, nil, prefix: prefix + item.name + "/", into: &result) }
-            let path = prefix + item.name
-            result.append(PathChange(status: .deleted, oldPath: path, newPath: nil, old: item.entry, new: nil))
+        func removed(_ k: Int) throws {
+            if a.isTree(k) { return try compareTrees(a.ids[k], nil, prefix: prefix + a.names[k] + "/", into: &result) }
+            result.append(PathChange(status: .deleted, oldPath: prefix + a.names[k], newPath: nil, old: a.entry(k), new: nil))
         }
-        func added(_ item: Item) throws {
-            if item.isTree { return try compareTrees(nil, item.id, prefix: prefix + item.name + "/", into: &result) }
-            let path = prefix + item.name
-            result.append(PathChange(status: .added, oldPath: nil, newPath: path, old: nil, new: item.entry))
+        func added(_ k: Int) throws {
+            if b.isTree(k) { return try compareTrees(nil, b.ids[k], prefix: prefix + b.names[k] + "/", into: &result) }
+            result.append(PathChange(status: .added, oldPath: nil, newPath: prefix + b.names[k], old: nil, new: b.entry(k)))
         }
         while i < a.count || j < b.count {
-            let order = j == b.count ? -1 : i == a.count ? 1 : Self.compare(a[i].key, b[j].key)
+            let order = j == b.count ? -1 : i == a.count ? 1 : TreeItems.compare(a, i, b, j)
             if order < 0 {
-                try removed(a[i]); i += 1
+                try removed(i); i += 1
             } else if order > 0 {
-                try added(b[j]); j += 1
+                try added(j); j += 1
             } else {
-                let (x, y) = (a[i], b[j])
+                let (x, y) = (i, j)
                 i += 1; j += 1
-                if x.id == y.id && x.mode == y.mode { continue }
-                if x.isTree {
-                    try compareTrees(x.id, y.id, prefix: prefix + x.name + "/", into: &result)
-                } else if x.mode & 0o170000 == y.mode & 0o170000 {
-                    let path = prefix + x.name
-                    result.append(PathChange(status: .modified, oldPath: path, newPath: path, old: x.entry, new: y.entry))
+                if a.ids[x] == b.ids[y] && a.modes[x] == b.modes[y] { continue }
+                if a.isTree(x) {
+                    try compareTrees(a.ids[x], b.ids[y], prefix: prefix + a.names[x] + "/", into: &result)
+                } else if a.modes[x] & 0o170000 == b.modes[y] & 0o170000 {
+                    let path = prefix + a.names[x]
+                    result.append(PathChange(status: .modified, oldPath: path, newPath: path, old: a.entry(x), new: b.entry(y)))
                 } else {
                     try removed(x)
                     try added(y)
                 }
-            }
-        }
-    }
-
-    /// The byte order of two keys: negative, zero or positive (memcmp, then the shorter first).
-    @inline(__always)
-    private static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        a.withUnsafeBufferPointer { x in
-            b.withUnsafeBufferPointer { y in
-                let common = min(x.count, y.count)
-                let order = common == 0 ? 0 : Int(memcmp(x.baseAddress!, y.baseAddress!, common))
-                return order != 0 ? order : x.count - y.count
             }
         }
     }
@@ -145,15 +121,59 @@ extension Repository {
     }
 }
 
-/// One entry of a tree as ``Repository/changes(from:to:)`` compares them.
-struct TreeItem {
-    /// The name as git sorts it: with a trailing `/` for a tree.
-    let key: [UInt8]
-    let name: String
-    let id: OID
-    let mode: UInt32
-    var isTree: Bool { mode == 0o040000 }
-    var entry: TreeEntry { TreeEntry(blob: id, mode: mode) }
+/// The entries of one tree as ``Repository/changes(from:to:)`` compares them, column by
+/// column: their sort keys in one buffer, so comparing two entries copies nothing and
+/// counts no references (a long-diverged pick compares thousands of entries).
+final class TreeItems: Sendable {
+    /// Every entry's name as git sorts it (a trailing `/` for a tree), one after another.
+    let keys: [UInt8]
+    /// Where each key starts in `keys`, then where the last ends (`count + 1` offsets).
+    let keyStarts: [Int]
+    let names: [String]
+    let ids: [OID]
+    let modes: [UInt32]
+    var count: Int { ids.count }
+
+    static let empty = TreeItems(keys: [], keyStarts: [0], names: [], ids: [], modes: [])
+
+    private init(keys: [UInt8], keyStarts: [Int], names: [String], ids: [OID], modes: [UInt32]) {
+        (self.keys, self.keyStarts, self.names, self.ids, self.modes) = (keys, keyStarts, names, ids, modes)
+    }
+
+    /// A libgit2 tree's entries (in git's order already).
+    convenience init(_ tree: OpaquePointer?) {
+        var keys: [UInt8] = [], keyStarts = [0], names: [String] = [], ids: [OID] = [], modes: [UInt32] = []
+        for i in 0..<(tree.map(git_tree_entrycount) ?? 0) {
+            let entry = git_tree_entry_byindex(tree, i)
+            let cName = git_tree_entry_name(entry)!
+            let bytes = UnsafeRawBufferPointer(start: cName, count: strlen(cName))
+            let mode = git_tree_entry_filemode(entry).rawValue
+            keys += bytes
+            if mode == 0o040000 { keys.append(0x2f) }
+            keyStarts.append(keys.count)
+            names.append(PathCoding.decode(bytes))
+            ids.append(OID(git_tree_entry_id(entry)!))
+            modes.append(mode)
+        }
+        self.init(keys: keys, keyStarts: keyStarts, names: names, ids: ids, modes: modes)
+    }
+
+    func isTree(_ k: Int) -> Bool { modes[k] == 0o040000 }
+    func entry(_ k: Int) -> TreeEntry { TreeEntry(blob: ids[k], mode: modes[k]) }
+
+    /// The byte order of entry `i` of `a` and entry `j` of `b`: negative, zero or positive
+    /// (memcmp of the keys, then the shorter first).
+    static func compare(_ a: TreeItems, _ i: Int, _ b: TreeItems, _ j: Int) -> Int {
+        let (aStart, aCount) = (a.keyStarts[i], a.keyStarts[i + 1] - a.keyStarts[i])
+        let (bStart, bCount) = (b.keyStarts[j], b.keyStarts[j + 1] - b.keyStarts[j])
+        return a.keys.withUnsafeBufferPointer { x in
+            b.keys.withUnsafeBufferPointer { y in
+                let common = min(aCount, bCount)
+                let order = common == 0 ? 0 : Int(memcmp(x.baseAddress! + aStart, y.baseAddress! + bStart, common))
+                return order != 0 ? order : aCount - bCount
+            }
+        }
+    }
 }
 
 extension Repository {

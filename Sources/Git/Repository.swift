@@ -13,7 +13,7 @@ public final class Repository {
     /// Trees already read by ``changes(from:to:)``, by id: the diffs of one plan read the
     /// same folders again and again (every candidate's base shares most of them, and the
     /// target's tree is the same). Bounded (20,000 trees); cleared when full.
-    var treeItems: [OID: [TreeItem]] = [:]
+    var treeItems: [OID: TreeItems] = [:]
 
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
 
