@@ -10,7 +10,9 @@ final class AdaptationCache: @unchecked Sendable {
     // outside it (two runs may both compute one, and keep the same value).
     private let lock = NSLock()
     private var hunks: [BlobChange: [LineHunk]] = [:]
+    private var hunkLines = 0
     private var lineSets: [OID: Set<String>] = [:]
+    private var setLines = 0
     private var identifiers: [OID: TokenSet] = [:]
     private var identifierCount = 0
     /// The last token counts (``TreeTokens``) runs built, at most two, latest last.
@@ -21,6 +23,10 @@ final class AdaptationCache: @unchecked Sendable {
         let new: OID?
     }
 
+    /// How many lines each of the hunks and the line sets keeps before it is forgotten all
+    /// at once (about 100 bytes a line with its string and the collection's share).
+    static let linesKept = 2_000_000
+
     /// Files larger than this are not read for identifiers or lines (generated code, data).
     static let largestFile = 512 * 1024
 
@@ -30,7 +36,13 @@ final class AdaptationCache: @unchecked Sendable {
         if let known = lock.withLock({ hunks[key] }) { return known }
         let value = (try? repository.lineHunks(from: old, to: new)) ?? []
         lock.withLock {
-            if hunks.count > 100_000 { hunks.removeAll(keepingCapacity: true) }
+            // Bounded by the lines kept (a dependency bump's hunks hold thousands).
+            let lines = value.reduce(1) { $0 + $1.oldLines.count + $1.added.count }
+            hunkLines += lines
+            if hunkLines > Self.linesKept {
+                hunks.removeAll(keepingCapacity: true)
+                hunkLines = lines
+            }
             hunks[key] = value
         }
         return value
@@ -52,7 +64,11 @@ final class AdaptationCache: @unchecked Sendable {
             }
         }
         lock.withLock {
-            if lineSets.count > 50_000 { lineSets.removeAll(keepingCapacity: true) }
+            setLines += value.count + 1
+            if setLines > Self.linesKept {
+                lineSets.removeAll(keepingCapacity: true)
+                setLines = value.count + 1
+            }
             lineSets[blob] = value
         }
         return value
