@@ -15,6 +15,9 @@ final class AdaptationCache: @unchecked Sendable {
     private var setLines = 0
     private var identifiers: [OID: TokenSet] = [:]
     private var identifierCount = 0
+    /// Whether each tree has each name a search asked about (``present(_:in:search:)``).
+    private var presence: [OID: [String: Bool]] = [:]
+    private var presenceCount = 0
     /// The last token counts (``TreeTokens``) runs built, at most two, latest last.
     private var tokenCounts: [(tree: OID, counts: [UInt64: Int32])] = []
 
@@ -88,6 +91,26 @@ final class AdaptationCache: @unchecked Sendable {
             identifiers[blob] = value
         }
         return value
+    }
+
+    /// The names of `names` that `tree` has: those some run asked about before answered from
+    /// memory (the fixes' parents are the same on every target, and a branch's runs ask
+    /// about the same names), the others by `search`.
+    func present(_ names: Set<String>, in tree: OID, search: (Set<String>) throws -> Set<String>) rethrows -> Set<String> {
+        let known = lock.withLock { presence[tree] ?? [:] }
+        let unknown = names.filter { known[$0] == nil }
+        let found = unknown.isEmpty ? [] : try search(unknown)
+        if !unknown.isEmpty {
+            lock.withLock {
+                presenceCount += unknown.count
+                if presenceCount > 1_000_000 {
+                    presence.removeAll(keepingCapacity: true)
+                    presenceCount = unknown.count
+                }
+                for name in unknown { presence[tree, default: [:]][name] = found.contains(name) }
+            }
+        }
+        return names.filter { known[$0] ?? found.contains($0) }
     }
 
     /// Token counts a run built (``TreeTokens``): those of `tree` if kept, else the latest.

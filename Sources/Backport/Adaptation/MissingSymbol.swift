@@ -18,7 +18,9 @@ import Git
 /// kept by blob id for every target. A name still missing is looked for on the source
 /// the same way. A run whose searches keep reading whole trees (many picks onto an old
 /// branch) counts each tree's names instead, moved from one tree to the next
-/// (``TreeTokens``).
+/// (``TreeTokens``). Whether a tree has a name is kept by tree for the whole plan
+/// (``AdaptationCache/present(_:in:search:)``): the fixes' parents are the same on every
+/// target.
 struct MissingSymbol {
     /// How many names the evidence lists.
     var shown = 5
@@ -63,13 +65,16 @@ struct MissingSymbol {
         guard !missing.isEmpty, let base = evidence.input.base else { return [] }
         let repository = evidence.repository
         let fixPaths = evidence.modifiedFiles.map(\.path)
-        let onTarget = try indexes.target.present(missing, in: evidence.input.onto, near: fixPaths.map(evidence.targetPath(of:)),
-                                                  repository: repository)
+        let onTarget = try evidence.cache.present(missing, in: evidence.input.onto) { names in
+            try indexes.target.present(names, in: evidence.input.onto, near: fixPaths.map(evidence.targetPath(of:)), repository: repository)
+        }
         let absent = missing.subtracting(onTarget)
         guard !absent.isEmpty else { return [] }
         // Only names the source had before the fix (the others the fix itself brings),
         // preferably where the fix does not use them.
-        let atBase = try indexes.source.present(absent, in: base, near: fixPaths, repository: repository)
+        let atBase = try evidence.cache.present(absent, in: base) { names in
+            try indexes.source.present(names, in: base, near: fixPaths, repository: repository)
+        }
         guard !atBase.isEmpty else { return [] }
         let fixFiles = Set(evidence.fixChanges.flatMap { [$0.newPath, $0.oldPath].compactMap { $0 } })
         let definedAt = try evidence.cache.locate(atBase, in: base, near: fixPaths, avoiding: fixFiles, in: repository)
