@@ -308,6 +308,40 @@ struct AdaptationTests {
         #expect(!Self.codes(onNewer).contains(.missingSymbol))
     }
 
+    @Test("missing-symbol: counts another run made on one of its stacked picks, which only it can read, are not taken")
+    func symbolCountsOfAnotherRunsStack() throws {
+        let f = try Fixture()
+        for name in ["a", "b", "c"] {
+            try f.write("src/\(name).c", "int \(name)_step(int x) {\n    x = x + 1;\n    x = x + 2;\n    return x;\n}\n")
+        }
+        try f.commit("initial")
+        try f.git("branch", "release/1.0")
+        try f.git("checkout", "-q", "-b", "release/2.0")
+        try f.write("NOTES", "release 2.0\n")
+        try f.commit("release notes")
+        try f.git("checkout", "-q", "main")
+        try f.write("src/util.c", "int missingOne(int v) { return v; }\nint missingTwo(int v) { return v; }\nint missingThree(int v) { return v; }\n")
+        try f.commit("helpers")
+        // A clean pick first: each run's tree is then one it made, in its own memory.
+        try f.write("src/new.c", "int newStep(int v) { return v; }\n")
+        try f.commit("add newStep\n\nBackport-To: 1.0, 2.0")
+        // Two whole-tree searches, then counts: release/1.0's run keeps counts of its
+        // stacked tree, which release/2.0's run cannot read.
+        for (file, name) in [("a", "missingOne"), ("b", "missingTwo"), ("c", "missingThree")] {
+            try f.edit("src/\(file).c", line: 3, to: "    x = \(name)(x);")
+            try f.commit("use \(name)\n\nBackport-To: 1.0, 2.0")
+        }
+        let plan = try plan(f) { $0.jobs = 1 }
+        for target in ["release/1.0", "release/2.0"] {
+            #expect(plan.outcome("add newStep", on: target) == .clean, "\(target)")
+            for name in ["missingOne", "missingTwo", "missingThree"] {
+                let result = try #require(plan.result("use \(name)", on: target))
+                #expect(result.outcome == .needsAdaptation, "\(name) on \(target): \(result.reasons.map(\.message))")
+                #expect(result.reasons.contains { $0.code == .missingSymbol && $0.message.contains(name) }, "\(name) on \(target)")
+            }
+        }
+    }
+
     @Test("missing-symbol does not fire when the target has the name elsewhere")
     func symbolOnTarget() throws {
         let f = try Self.codeFixture()

@@ -42,9 +42,17 @@ final class TreeTokens {
         // A run's first counts start from those another run built (the same tree for the
         // runs of one target's independent picks, or the same fix parents on every target),
         // moved by their diff, rather than from every file of the tree.
+        // Another run's tree may be one of its stacked picks, kept in its memory and not
+        // readable here: then the counts are built from nothing.
         let built = tree == nil
-        if built, let shared = cache.tokenCounts(preferring: newTree) { (tree, counts) = shared }
-        for change in try repository.changes(from: tree, to: newTree) {
+        let changes: [PathChange]
+        if built, let shared = cache.tokenCounts(preferring: newTree), let moved = try? repository.changes(from: shared.tree, to: newTree) {
+            (tree, counts) = shared
+            changes = moved
+        } else {
+            changes = try repository.changes(from: tree, to: newTree)
+        }
+        for change in changes {
             let old = change.old.flatMap { $0.isRegularFile ? cache.identifiers(of: $0.blob, in: repository).hashes : nil } ?? []
             let new = change.new.flatMap { $0.isRegularFile ? cache.identifiers(of: $0.blob, in: repository).hashes : nil } ?? []
             // A file edited keeps most of its tokens: only those it gained or lost count
