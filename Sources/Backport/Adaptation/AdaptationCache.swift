@@ -97,7 +97,14 @@ final class AdaptationCache: @unchecked Sendable {
     /// memory (the fixes' parents are the same on every target, and a branch's runs ask
     /// about the same names), the others by `search`.
     func present(_ names: Set<String>, in tree: OID, search: (Set<String>) throws -> Set<String>) rethrows -> Set<String> {
-        let known = lock.withLock { presence[tree] ?? [:] }
+        // Only the names asked for are copied out: holding on to the tree's whole memo would
+        // make the insertions below copy it.
+        let known: [String: Bool] = lock.withLock {
+            guard let memo = presence[tree] else { return [:] }
+            var known: [String: Bool] = [:]
+            for name in names { if let value = memo[name] { known[name] = value } }
+            return known
+        }
         let unknown = names.filter { known[$0] == nil }
         let found = unknown.isEmpty ? [] : try search(unknown)
         if !unknown.isEmpty {
