@@ -53,6 +53,9 @@ public struct OID: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     public var description: String { hex }
 
+    /// The first 8 bytes of a SHA-1 are as good a hash as all 20 (equality compares all).
+    public func hash(into hasher: inout Hasher) { hasher.combine(a) }
+
     public static func < (l: OID, r: OID) -> Bool { (l.a, l.b, l.c) < (r.a, r.b, r.c) }
 
     public init(from decoder: Decoder) throws {

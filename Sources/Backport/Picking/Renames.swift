@@ -106,15 +106,22 @@ struct RenameDetector {
         // The source of each destination an exact rename took.
         var exact: [Int: Int] = [:]
 
-        // 1. Exact renames.
-        let byBlob = Dictionary(grouping: sources.indices, by: { sources[$0].entry.blob })
+        // 1. Exact renames. The sources with each blob, in order: the first, then a chain.
+        var firstWithBlob: [OID: Int] = [:]
+        firstWithBlob.reserveCapacity(sources.count)
+        var nextWithBlob = [Int](repeating: -1, count: sources.count)
+        for s in sources.indices.reversed() {
+            if let first = firstWithBlob[sources[s].entry.blob] { nextWithBlob[s] = first }
+            firstWithBlob[sources[s].entry.blob] = s
+        }
         for (d, destination) in destinations.enumerated() {
-            guard let same = byBlob[destination.entry.blob] else { continue }
+            guard let first = firstWithBlob[destination.entry.blob] else { continue }
+            let same = sequence(first: first) { nextWithBlob[$0] >= 0 ? nextWithBlob[$0] : nil }
             // git looks at no more than 100 of the sources it could take (find_identical_files).
-            let usable = same.lazy.filter { s in
+            let usable = Array(same.lazy.filter { s in
                 !usedSources.contains(s)
                     && (sources[s].entry.mode == destination.entry.mode || (sources[s].entry.isRegularFile && destination.entry.isRegularFile))
-            }.prefix(100)
+            }.prefix(100))
             guard let s = usable.first(where: { Self.basename(sources[$0].path) == Self.basename(destination.path) }) ?? usable.first
             else { continue }
             usedSources.insert(s)
@@ -129,22 +136,27 @@ struct RenameDetector {
         var leftDestinations = destinations.indices.filter { !matched.contains($0) }
         // Only the basenames of relevant sources matter: count just those.
         let names = Set(leftSources.lazy.filter { relevant.contains(sources[$0].path) }.map { Self.basename(sources[$0].path) })
+        // Most files' basenames differ from these in length: compared without hashing.
+        let nameLengths = Set(names.map(\.utf8.count))
         func unique(_ indices: [Int], _ list: [RenameCandidate]) -> [Substring: Int] {
             var map: [Substring: Int] = [:]
             for i in indices {
                 let name = Self.basename(list[i].path)
-                if names.contains(name) { map[name] = map[name] == nil ? i : -1 }
+                if nameLengths.contains(name.utf8.count), names.contains(name) { map[name] = map[name] == nil ? i : -1 }
             }
             return map
         }
         let sourceNames = unique(leftSources, sources), destinationNames = unique(leftDestinations, destinations)
         // Where a basename is not unique, git guesses the folder the file went to from where
-        // the exact renames of its folder's files went (diffcore-rename.c: idx_possible_rename).
-        var counts = FolderCounts()
-        for d in destinations.indices {
-            if let s = exact[d] { counts.count(sources[s].path, destinations[d].path, removedFolder: removedFolder, movedFolders: movedFolders) }
-        }
-        lazy var guesses = counts.leaders()
+        // the exact renames of its folder's files went (diffcore-rename.c: idx_possible_rename):
+        // counted only when some relevant source needs a guess.
+        lazy var guesses: [String: String] = {
+            var counts = FolderCounts()
+            for d in destinations.indices {
+                if let s = exact[d] { counts.count(sources[s].path, destinations[d].path, removedFolder: removedFolder, movedFolders: movedFolders) }
+            }
+            return counts.leaders()
+        }()
         lazy var destinationIndex = Dictionary(destinations.indices.map { (destinations[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
         for s in leftSources where relevant.contains(sources[s].path) {
             let name = Self.basename(sources[s].path)
@@ -189,7 +201,7 @@ struct RenameDetector {
         // Content is read only for a destination whose size lets some source reach the
         // minimum score: every pair of any other scores 0 and is never taken.
         let compared = leftDestinations.filter { d in
-            guard destinations[d].entry.isRegularFile, let size = cache.size(of: destinations[d].entry.blob, in: repository)
+            guard destinations[d].entry.isRegularFile, let size = index.size(of: destinations[d].entry.blob, in: repository)
             else { return false }
             return sourceSizes.contains { sizesMayMatch($0, size) }
         }

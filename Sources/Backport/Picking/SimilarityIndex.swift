@@ -19,6 +19,7 @@ final class SimilarityIndex {
     /// have it and their byte counts.
     private var postings: [[Posting]]
     private var postingCount = 0
+    private var sizes: [OID: Int?] = [:]
     /// About 8 bytes a posting: forgotten past 64 MiB by default.
     let maximumPostings: Int
 
@@ -72,6 +73,16 @@ final class SimilarityIndex {
         postingCount += signature.hashes.count
         slots[blob] = slot
         return slot
+    }
+
+    /// A blob's size (``SimilarityCache/size(of:in:)``), kept here too: a search asks for
+    /// the size of every destination, and this needs no lock.
+    func size(of blob: OID, in repository: Repository) -> Int? {
+        if let known = sizes[blob] { return known }
+        let size = cache.size(of: blob, in: repository)
+        if sizes.count >= 1_000_000 { sizes.removeAll(keepingCapacity: true) }
+        sizes[blob] = .some(size)
+        return size
     }
 
     /// How many blobs are indexed.
