@@ -143,15 +143,18 @@ final class AdaptationCache: @unchecked Sendable {
     /// and the tree's folders by id, for every target and every later search.
     func locate(_ names: Set<String>, in tree: OID, near paths: [String], avoiding: Set<String> = [],
                 in repository: Repository) throws -> [String: String] {
-        var wanted = names, found: [String: String] = [:]
-        func look(at path: String, _ blob: OID) {
+        // Each name with its hash, made once; a file's path is made only when it has one.
+        var wanted = names.map { (name: $0, hash: TokenSet.hash($0.utf8)) }, found: [String: String] = [:]
+        func look(at path: @autoclosure () -> String, _ blob: OID) {
             let tokens = identifiers(of: blob, in: repository)
-            for name in wanted where tokens.contains(name) {
+            guard wanted.contains(where: { tokens.contains(hash: $0.hash) }) else { return }
+            let path = path()
+            for (name, hash) in wanted where tokens.contains(hash: hash) {
                 if avoiding.contains(path) {
                     if found[name] == nil { found[name] = path }
                 } else {
                     found[name] = path
-                    wanted.remove(name)
+                    wanted.removeAll { $0.name == name }
                 }
             }
         }
