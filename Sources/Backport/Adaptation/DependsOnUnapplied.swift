@@ -7,11 +7,10 @@ import Git
 /// Compared by content (significant lines, ``SignificantLine``), not by line numbers, so
 /// commits between the two on the source do not matter.
 struct DependsOnUnapplied {
-    /// An earlier candidate that did not go in cleanly, with the lines it adds by path.
+    /// An earlier candidate that did not go in cleanly.
     struct Unapplied {
         let commit: Commit
         let outcome: Outcome
-        let added: [String: Set<String>]
     }
 
     /// The unapplied candidates of a run so far, with who added each line of each path: a
@@ -24,10 +23,12 @@ struct DependsOnUnapplied {
 
         var isEmpty: Bool { records.isEmpty }
 
-        mutating func add(_ record: Unapplied) {
+        /// Adds a candidate with the lines it adds, by path (``addedLines(_:)``); only the
+        /// index keeps the lines.
+        mutating func add(_ record: Unapplied, adding added: [String: Set<String>]) {
             let index = records.count
             records.append(record)
-            for (path, lines) in record.added {
+            for (path, lines) in added {
                 for line in lines { adders[path, default: [:]][line, default: []].append(index) }
             }
         }
@@ -38,7 +39,7 @@ struct DependsOnUnapplied {
         func touched(_ path: String) -> Bool { adders[path] != nil }
     }
 
-    /// The lines a candidate adds, by path (for ``Unapplied``).
+    /// The lines a candidate adds, by path (for ``Earlier/add(_:adding:)``).
     static func addedLines(_ evidence: PickEvidence) -> [String: Set<String>] {
         var result: [String: Set<String>] = [:]
         for (path, hunks) in evidence.modifiedFiles {

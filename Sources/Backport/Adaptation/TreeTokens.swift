@@ -39,11 +39,9 @@ final class TreeTokens {
 
     private func move(to newTree: OID, repository: Repository) throws {
         guard newTree != tree else { return }
-        // A run's first counts start from those another run built (the same tree for the
-        // runs of one target's independent picks, or the same fix parents on every target),
-        // moved by their diff, rather than from every file of the tree.
-        // Another run's tree may be one of its stacked picks, kept in its memory and not
-        // readable here: then the counts are built from nothing.
+        // A run's first counts start from another run's (see the type's summary). That run's
+        // tree may be one of its stacked picks, kept in its memory and not readable here:
+        // then the counts are built from nothing.
         let built = tree == nil
         let changes: [PathChange]
         if built, let shared = cache.tokenCounts(preferring: newTree), let moved = try? repository.changes(from: shared.tree, to: newTree) {

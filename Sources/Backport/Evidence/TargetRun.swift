@@ -172,9 +172,8 @@ final class TargetRun {
                let repository = try? picker.repository() {
                 let evidence = PickEvidence(repository: repository, cache: adaptation, candidate: candidate, input: lastInput,
                                             output: merge, targetName: target.name, fixChanges: changes)
-                let record = DependsOnUnapplied.Unapplied(commit: candidate.commit, outcome: outcome,
-                                                          added: DependsOnUnapplied.addedLines(evidence))
-                unapplied.add(record)
+                unapplied.add(DependsOnUnapplied.Unapplied(commit: candidate.commit, outcome: outcome),
+                              adding: DependsOnUnapplied.addedLines(evidence))
             }
         default:
             break
