@@ -230,14 +230,21 @@ struct AdaptationTests {
         #expect(result.mergedTree != nil)
     }
 
-    @Test("missing-symbol keeps its answers once a run counts each tree's names: a name an earlier stacked pick brought is there")
-    func symbolCountsMoveWithStackedPicks() throws {
+    /// A repository with `src/<name>.c` for each name (a small function `<name>_step`, its
+    /// line 3 free for a fix to call something), and `release/1.0` cut there.
+    static func stepFixture(_ names: [String]) throws -> Fixture {
         let f = try Fixture()
-        for name in ["a", "b", "c", "d", "e"] {
+        for name in names {
             try f.write("src/\(name).c", "int \(name)_step(int x) {\n    x = x + 1;\n    x = x + 2;\n    return x;\n}\n")
         }
         try f.commit("initial")
         try f.git("branch", "release/1.0")
+        return f
+    }
+
+    @Test("missing-symbol keeps its answers once a run counts each tree's names: a name an earlier stacked pick brought is there")
+    func symbolCountsMoveWithStackedPicks() throws {
+        let f = try Self.stepFixture(["a", "b", "c", "d", "e"])
         try f.write("src/util.c", """
             int missingOne(int v) { return v; }
             int missingTwo(int v) { return v; }
@@ -276,12 +283,7 @@ struct AdaptationTests {
 
     @Test("missing-symbol: a run that starts from counts another target's run made moves them to its own tree")
     func symbolCountsSharedBetweenTargets() throws {
-        let f = try Fixture()
-        for name in ["a", "b", "c", "d"] {
-            try f.write("src/\(name).c", "int \(name)_step(int x) {\n    x = x + 1;\n    x = x + 2;\n    return x;\n}\n")
-        }
-        try f.commit("initial")
-        try f.git("branch", "release/1.0")
+        let f = try Self.stepFixture(["a", "b", "c", "d"])
         try f.write("src/extra.c", "int extraHelper(int v) { return v; }\n")
         try f.commit("add extraHelper")
         try f.git("branch", "release/2.0")
@@ -310,12 +312,7 @@ struct AdaptationTests {
 
     @Test("missing-symbol: counts another run made on one of its stacked picks, which only it can read, are not taken")
     func symbolCountsOfAnotherRunsStack() throws {
-        let f = try Fixture()
-        for name in ["a", "b", "c"] {
-            try f.write("src/\(name).c", "int \(name)_step(int x) {\n    x = x + 1;\n    x = x + 2;\n    return x;\n}\n")
-        }
-        try f.commit("initial")
-        try f.git("branch", "release/1.0")
+        let f = try Self.stepFixture(["a", "b", "c"])
         try f.git("checkout", "-q", "-b", "release/2.0")
         try f.write("NOTES", "release 2.0\n")
         try f.commit("release notes")
